@@ -1,0 +1,3 @@
+"""qrinterop: interoperability test harness and wallet simulator for unified payment QR codes."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""`qrinterop` command line: one dispatcher, one command module per part.
+
+Each module in COMMAND_MODULES has `register(subparsers)`, which adds its sub-commands and
+sets `func` on each; `func(args) -> int` is the exit code: 0 valid/passed, 1 invalid/failed,
+2 usage error. The list is static (no discovery by import side effect); a module that is
+not there yet is skipped, so parts can land in any order.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from qrinterop import __version__
+from qrinterop.errors import QrInteropError, UsageError
+
+COMMAND_MODULES = (
+    "qrinterop.emv.commands",          # parse, build, validate, explain, rules
+    "qrinterop.imaging.commands",      # render, scan
+    "qrinterop.vectorsets.commands",   # vectors generate|verify|export|diff|stats
+    "qrinterop.conformance.commands",  # certify
+    "qrinterop.reports.commands",      # report diff
+    "qrinterop.simulators.commands",   # serve, demo
+)
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep that, plainly
+        self.print_usage(sys.stderr)
+        print(f"qrinterop: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qrinterop", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"qrinterop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that part has not landed yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"qrinterop: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except QrInteropError as exc:
+        print(f"qrinterop: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("qrinterop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the CLI never shows a stack trace; say what broke and where to report it
+        print(f"qrinterop: internal error: {type(exc).__name__}: {exc} "
+              "(please report this with the command you ran)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""EMV QR codecs: merchant-presented (MPM, decimal TLV) and consumer-presented (CPM, BER-TLV)."""

@@ -1,0 +1,32 @@
+"""Maps the top-level folders onto the single `qrinterop` import namespace (DESIGN §2).
+
+pyproject.toml holds the metadata; this file only walks the folders so that a new
+sub-package is picked up without editing a hand-kept list.
+"""
+from pathlib import Path
+
+from setuptools import setup
+
+ROOTS = {
+    "qrinterop": "harness",
+    "qrinterop.simulators": "simulators",
+    "qrinterop.conformance": "conformance",
+    "qrinterop.reports": "reports",
+}
+
+
+def _packages() -> tuple[list[str], dict[str, str]]:
+    packages: list[str] = []
+    package_dir: dict[str, str] = {}
+    for name, folder in ROOTS.items():
+        package_dir[name] = folder
+        for init in sorted(Path(folder).rglob("__init__.py")):
+            rel = init.parent.relative_to(folder)
+            if any(part.startswith((".", "_")) and part != "__init__.py" for part in rel.parts):
+                continue
+            packages.append(".".join((name, *rel.parts)) if rel.parts else name)
+    return packages, package_dir
+
+
+packages, package_dir = _packages()
+setup(packages=packages, package_dir=package_dir)
