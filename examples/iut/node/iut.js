@@ -58,7 +58,7 @@ function isTemplate(parentPath, id) {
   return false;
 }
 
-// Tokenize one level. `chars` is an array of code points; `base` is the character offset of
+// Tokenize one level (and the templates in it). `chars` is an array of code points; `base` is the character offset of
 // chars[0] in the whole payload so messages can say where. Returns {objects, errors}:
 // each object {id, value, offset, path}; tokenizing stops at the first error that makes the
 // rest unreadable (bad id, bad length digits, truncation). An empty value (LEN "00") is an
@@ -93,29 +93,24 @@ function tokenize(chars, base, parentPath) {
       errors.push({ rule: 'mpm.tlv.truncated', message: `${path} ${where} declares ${n} characters but only ${chars.length - i - 4} remain` });
       break;
     }
-    objects.push({ id, value: chars.slice(i + 4, i + 4 + n).join(''), offset: at + 4, path, chars: chars.slice(i + 4, i + 4 + n) });
+    const node = { id, value: chars.slice(i + 4, i + 4 + n).join(''), offset: at + 4, path, chars: chars.slice(i + 4, i + 4 + n) };
+    if (isTemplate(parentPath, id) && n > 0) {
+      // Depth first, so errors come out in the order they appear in the payload.
+      const sub = tokenize(node.chars, node.offset, path);
+      node.children = sub.objects;
+      errors.push(...sub.errors);
+    }
+    objects.push(node);
     i += 4 + n;
   }
   return { objects, errors };
 }
 
-// Tokenize the root and every template below it. Each node gets `children` when it is a
-// template; template errors are collected with the template's path.
+// Tokenize the whole payload: the root and, through tokenize(), every template below it.
 function tokenizeTree(payload) {
   const chars = Array.from(payload);
   const root = tokenize(chars, 0, '');
-  const errors = [...root.errors];
-  const expand = (nodes, parentPath) => {
-    for (const node of nodes) {
-      if (!isTemplate(parentPath, node.id) || node.chars.length === 0) continue;
-      const sub = tokenize(node.chars, node.offset, node.path);
-      errors.push(...sub.errors);
-      node.children = sub.objects;
-      expand(sub.objects, node.path);
-    }
-  };
-  expand(root.objects, '');
-  return { chars, objects: root.objects, errors };
+  return { chars, objects: root.objects, errors: root.errors };
 }
 
 function toWire(nodes) {
