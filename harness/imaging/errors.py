@@ -1,0 +1,32 @@
+"""Errors of the imaging part: an image that cannot be read, or a payload that cannot be drawn.
+
+They subclass `qrinterop.errors.QrInteropError`, so the CLI prints them plainly (no trace).
+"""
+from __future__ import annotations
+
+from qrinterop.errors import QrInteropError
+
+
+class ImageError(QrInteropError):
+    """The input is not a usable image: not an image at all, truncated, or of an unsupported kind.
+
+    `source` names where the image came from (a path, "<bytes>", "<array>") so the message says where.
+    """
+
+    def __init__(self, message: str, *, source: str = "<bytes>") -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"image {source}: {message}")
+
+
+class ImageTooLarge(ImageError):
+    """The image has more pixels than the configured limit (a decompression bomb, or just huge)."""
+
+    def __init__(self, pixels: int, limit: int, *, source: str = "<bytes>") -> None:
+        self.pixels, self.limit = pixels, limit
+        super().__init__(f"{pixels} pixels is above the limit of {limit} pixels "
+                         "(raise max_pixels if the image is genuine)", source=source)
+
+
+class RenderError(QrInteropError):
+    """A payload could not be drawn as a QR code with the options given (too long, bad colour…)."""
