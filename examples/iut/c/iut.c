@@ -467,7 +467,9 @@ static void tokenize(const Text *t, size_t from, size_t to, const char *parent, 
             break;
         }
         size_t len = (size_t)(t->s[t->at[i + 2]] - '0') * 10 + (size_t)(t->s[t->at[i + 3]] - '0');
-        if (len == 0) viol_addf(vs, "mpm.tlv.length", "length of %s at offset %zu is 00; a value must have 1..99 characters", path, i + 2);
+        if (len == 0) /* same ids as the reference: an empty 62 breaks §4.8.1.1 "at least one object" */
+            viol_addf(vs, strcmp(path, "62") == 0 ? "mpm.adf.nonempty" : "mpm.tlv.empty",
+                      "length of %s at offset %zu is 00; a present object must hold 1..99 characters", path, i + 2);
         if (i + 4 + len > to) {
             viol_addf(vs, "mpm.tlv.truncated", "%s at offset %zu declares %zu characters but only %zu remain", path, i, len, to - i - 4);
             break;
@@ -487,10 +489,24 @@ static void tokenize(const Text *t, size_t from, size_t to, const char *parent, 
     *nout = n;
 }
 
+/* True when the structure could not be read to the end (not just an empty value). */
 static bool structure_error(const Violations *vs) {
-    for (size_t i = 0; i < vs->n; i++)
-        if (strncmp(vs->v[i].rule, "mpm.tlv.", 8) == 0 && strcmp(vs->v[i].rule, "mpm.tlv.duplicate") != 0) return true;
+    for (size_t i = 0; i < vs->n; i++) {
+        const char *r = vs->v[i].rule;
+        if (!strcmp(r, "mpm.tlv.id") || !strcmp(r, "mpm.tlv.length") || !strcmp(r, "mpm.tlv.truncated")) return true;
+    }
     return false;
+}
+
+/* Each id at most once under the root and once per template (§4.3.1.2). */
+static void check_duplicates(const Node *nodes, size_t n, Violations *vs) {
+    bool seen[100] = {false};
+    for (size_t i = 0; i < n; i++) {
+        int id = atoi(nodes[i].id);
+        if (seen[id]) viol_addf(vs, "mpm.tlv.duplicate", "id %s appears more than once", nodes[i].path);
+        seen[id] = true;
+        check_duplicates(nodes[i].kids, nodes[i].nkids, vs);
+    }
 }
 
 /* ------------------------------------------------------------------ CRC */
@@ -546,6 +562,7 @@ static bool op_parse(const JVal *req, Buf *out, Failure *f) {
     Node *nodes;
     size_t n;
     tokenize(&t, 0, t.nchars, "", &nodes, &n, &vs);
+    if (vs.n == 0) check_duplicates(nodes, n, &vs);
     bool ok = vs.n == 0;
     if (ok) {
         buf_puts(out, "{\"objects\":");
@@ -595,7 +612,8 @@ static bool encode_objects(const JVal *objs, const char *path, int depth, Buf *o
         }
         size_t n = utf8_count(v.s ? v.s : "", v.len);
         if (n < 1 || n > 99) {
-            fail_set(f, "mpm.tlv.length", "value of %s has %zu characters; 1..99 allowed", here, n);
+            if (n == 0) fail_set(f, "mpm.tlv.empty", "value of %s is empty; omit the object instead", here);
+            else fail_set(f, "mpm.field.length", "value of %s has %zu characters; at most 99 fit", here, n);
             free(v.s);
             return false;
         }
@@ -681,12 +699,9 @@ static bool field_spec(const char *parent, int id, FieldSpec *fs) {
 }
 
 static void check_fields(const Node *nodes, size_t n, const char *parent, Violations *vs) {
-    bool seen[100] = {false};
     for (size_t i = 0; i < n; i++) {
         const Node *nd = &nodes[i];
         int id = atoi(nd->id);
-        if (seen[id]) viol_addf(vs, "mpm.tlv.duplicate", "id %s appears more than once", nd->path);
-        seen[id] = true;
         FieldSpec fs;
         if (!(parent[0] == '\0' && id == 63) && field_spec(parent, id, &fs)) {
             if (nd->nchars > 0 && (nd->nchars < fs.min || nd->nchars > fs.max))
@@ -763,6 +778,7 @@ static void validate_mpm(const Text *t, Violations *vs) {
         }
         if (!mai) viol_addf(vs, "mpm.mai.present", "no merchant account information (an id in 02..51) is present");
     }
+    check_duplicates(roots, n, vs);
     check_fields(roots, n, "", vs);
 
     const Node *init = find(roots, n, "01");
@@ -793,8 +809,8 @@ static void validate_mpm(const Text *t, Violations *vs) {
         if (!ok) viol_addf(vs, "mpm.tip.percentage", "percentage fee (57) is not in 00.01..99.99");
     }
 
+    /* An empty 62 ("6200") is reported by the tokenizer as mpm.adf.nonempty. */
     const Node *adf = find(roots, n, "62");
-    if (adf && adf->nkids == 0) viol_addf(vs, "mpm.adf.nonempty", "additional data field template (62) holds no data object");
     if (adf) {
         const Node *req = find(adf->kids, adf->nkids, "09");
         if (req) {

@@ -87,7 +87,9 @@ function tokenize(chars, base, parentPath) {
     }
     const n = Number(len);
     if (n === 0) {
-      errors.push({ rule: 'mpm.tlv.length', message: `length of ${path} ${where} is 00; a value must have 1..99 characters` });
+      // Same ids as the reference: an empty 62 breaks "62 holds at least one object" (§4.8.1.1).
+      const rule = path === '62' ? 'mpm.adf.nonempty' : 'mpm.tlv.empty';
+      errors.push({ rule, message: `length of ${path} ${where} is 00; a present object must hold 1..99 characters` });
     }
     if (i + 4 + n > chars.length) {
       errors.push({ rule: 'mpm.tlv.truncated', message: `${path} ${where} declares ${n} characters but only ${chars.length - i - 4} remain` });
@@ -107,10 +109,24 @@ function tokenize(chars, base, parentPath) {
 }
 
 // Tokenize the whole payload: the root and, through tokenize(), every template below it.
+// `broken` says the structure could not be read to the end (not just an empty value).
 function tokenizeTree(payload) {
   const chars = Array.from(payload);
   const root = tokenize(chars, 0, '');
-  return { chars, objects: root.objects, errors: root.errors };
+  const broken = root.errors.some((e) => ['mpm.tlv.id', 'mpm.tlv.length', 'mpm.tlv.truncated'].includes(e.rule));
+  return { chars, objects: root.objects, errors: root.errors, broken };
+}
+
+// Each id at most once under the root and once per template (§4.3.1.2).
+function duplicates(nodes) {
+  const found = [];
+  const seen = new Set();
+  for (const node of nodes) {
+    if (seen.has(node.id)) found.push({ rule: 'mpm.tlv.duplicate', message: `id ${node.path} appears more than once` });
+    seen.add(node.id);
+    if (node.children) found.push(...duplicates(node.children));
+  }
+  return found;
 }
 
 function toWire(nodes) {
@@ -126,7 +142,8 @@ function opParse(req) {
   if (typeof req.payload !== 'string') throw new MpmError('bad_request', 'payload must be a string');
   if (req.payload.length === 0) throw new MpmError('mpm.tlv.truncated', 'payload is empty');
   const tree = tokenizeTree(req.payload);
-  if (tree.errors.length) throw new MpmError(tree.errors[0].rule, tree.errors[0].message);
+  const errors = tree.errors.length ? tree.errors : duplicates(tree.objects);
+  if (errors.length) throw new MpmError(errors[0].rule, errors[0].message);
   return { objects: toWire(tree.objects) };
 }
 
@@ -148,7 +165,8 @@ function encodeObjects(objects, path) {
     else if (typeof obj.value === 'string') value = obj.value;
     else throw new MpmError('bad_request', `object ${here} needs a string "value" or a "children" list`);
     const n = Array.from(value).length;
-    if (n < 1 || n > 99) throw new MpmError('mpm.tlv.length', `value of ${here} has ${n} characters; 1..99 allowed`);
+    if (n === 0) throw new MpmError('mpm.tlv.empty', `value of ${here} is empty; omit the object instead`);
+    if (n > 99) throw new MpmError('mpm.field.length', `value of ${here} has ${n} characters; at most 99 fit`);
     out += obj.id + String(n).padStart(2, '0') + value;
   }
   return out;
@@ -188,10 +206,7 @@ function fieldSpec(parentPath, id) {
 }
 
 function checkFields(nodes, parentPath, add) {
-  const seen = new Set();
   for (const node of nodes) {
-    if (seen.has(node.id)) add('mpm.tlv.duplicate', `id ${node.path} appears more than once`);
-    seen.add(node.id);
     const spec = fieldSpec(parentPath, node.id);
     if (spec && node.id !== '63') {
       const [fmt, min, max] = spec;
@@ -223,7 +238,7 @@ function validateMpm(payload) {
   const crcObj = roots.length && roots[roots.length - 1].id === '63' ? roots[roots.length - 1] : null;
   if (!byId.has('63')) {
     const tail = tree.chars.slice(-8);
-    if (!tree.errors.length) {
+    if (!tree.broken) {
       add('mpm.crc.present', 'CRC (63) is missing');
     } else if (tail.length === 8 && tail.slice(0, 4).join('') === '6304' && /^[0-9A-Fa-f]{4}$/.test(tail.slice(4).join(''))) {
       // The structure is broken before the CRC; the trailing "6304XXXX" can still be checked.
@@ -250,7 +265,7 @@ function validateMpm(payload) {
     const pfi = byId.get('00');
     if (pfi && pfi.value !== '01') add('mpm.pfi.value', `payload format indicator (00) must be "01", got ${JSON.stringify(pfi.value)}`);
   }
-  if (!tree.errors.length) {
+  if (!tree.broken) {
     for (const id of ['00', '52', '53', '58', '59', '60']) {
       if (!byId.has(id)) add('mpm.root.mandatory', `mandatory data object ${id} is missing`);
     }
@@ -258,6 +273,7 @@ function validateMpm(payload) {
       add('mpm.mai.present', 'no merchant account information (an id in 02..51) is present');
     }
   }
+  for (const d of duplicates(roots)) add(d.rule, d.message);
   checkFields(roots, '', add);
 
   const initiation = byId.get('01');
@@ -283,8 +299,8 @@ function validateMpm(payload) {
     if (!ok) add('mpm.tip.percentage', `percentage fee (57) ${JSON.stringify(pct.value)} is not in 00.01..99.99`);
   }
 
+  // An empty 62 ("6200") is reported by the tokenizer as mpm.adf.nonempty.
   const adf = byId.get('62');
-  if (adf && (!adf.children || adf.children.length === 0)) add('mpm.adf.nonempty', 'additional data field template (62) holds no data object');
   if (adf && adf.children) {
     const consumer = adf.children.find((c) => c.id === '09');
     if (consumer && !/^(?!.*(.).*\1)[AME]{1,3}$/.test(consumer.value)) {
