@@ -1,0 +1,119 @@
+"""Rule catalogue and validator: `validate(payload, profile="emv")` returns every violation.
+
+A profile is a named rule set layered on a base (EMV MPM for the national profiles). The list
+of profiles is static (PROFILE_MODULES); each module exposes `PROFILE`. A module that is not
+there is skipped, so profiles can land one at a time.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from typing import Iterable
+
+from qrinterop.errors import UsageError
+from qrinterop.rules.model import MAY, MUST, OFF, SHOULD, Findings, Profile, Rule, ValidationReport
+from qrinterop.violation import Violation
+
+__all__ = ["validate", "catalogue", "rules_for", "profile_names", "get_profile", "detect_profiles",
+           "Rule", "Violation", "ValidationReport", "Profile", "MUST", "SHOULD", "MAY"]
+
+PROFILE_MODULES = ("emv", "cpm", "jpqr", "pix", "sgqr", "promptpay", "qris", "upi", "bharatqr", "duitnow",
+                   "qrph", "vietqr", "khqr", "fps")
+
+
+@lru_cache(maxsize=None)
+def _profiles() -> dict[str, Profile]:
+    found: dict[str, Profile] = {}
+    for name in PROFILE_MODULES:
+        module_name = f"qrinterop.rules.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        found[module.PROFILE.name] = module.PROFILE
+    return found
+
+
+def profile_names() -> list[str]:
+    return list(_profiles())
+
+
+def get_profile(name: str) -> Profile:
+    profiles = _profiles()
+    if name not in profiles:
+        raise UsageError(f"unknown profile {name!r}; known profiles: {', '.join(profiles)}, auto")
+    return profiles[name]
+
+
+def catalogue() -> list[Rule]:
+    """Every rule of every profile, in profile order then declaration order."""
+    return [r for p in _profiles().values() for r in p.rules]
+
+
+def rules_for(profile: str) -> list[Rule]:
+    """The rules `validate(…, profile)` applies: the base's, then the profile's own."""
+    return [r for name in _chain(profile) for r in get_profile(name).rules]
+
+
+def _chain(profile: str) -> tuple[str, ...]:
+    chain: list[str] = []
+    name: str | None = profile
+    while name is not None:
+        chain.insert(0, name)
+        name = get_profile(name).base
+    return tuple(chain)
+
+
+@lru_cache(maxsize=None)
+def _levels(names: tuple[str, ...]) -> dict[str, str]:
+    levels = {r.id: r.level for n in names for r in get_profile(n).rules}
+    for n in names:
+        levels.update(get_profile(n).overrides)
+    return levels
+
+
+def detect_profiles(parsed) -> list[str]:
+    """National profiles the payload claims (by GUI / AID, not by template number)."""
+    return [p.name for p in _profiles().values()
+            if p.base == "emv" and p.detect(parsed)]
+
+
+def _as_text(payload: str | bytes) -> tuple[str | None, Violation | None]:
+    if isinstance(payload, str):
+        return payload, None
+    if isinstance(payload, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(payload).decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            return None, Violation("mpm.payload.utf8", f"byte {exc.start} ({bytes(payload)[exc.start]:#04x}) does "
+                                   "not continue a UTF-8 sequence: the payload is not UTF-8 text", "", exc.start)
+    raise UsageError(f"payload must be text or bytes, got {type(payload).__name__}")
+
+
+def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
+    """Every violation of `payload` under `profile` ("emv", "jpqr", …, "cpm", or "auto")."""
+    text, problem = _as_text(payload)
+    if profile != "auto":
+        get_profile(profile)  # unknown names are a usage error, before any work
+    if text is None:
+        return ValidationReport(repr(payload), profile, ["emv"], [problem])
+    if profile == "cpm" or (profile == "auto" and text.startswith("hQVDUFY") and "cpm" in _profiles()):
+        names: tuple[str, ...] = ("cpm",)
+        parsed = get_profile("cpm").parse(text)  # type: ignore[attr-defined]
+    else:
+        from qrinterop.emv.mpm import scan_mpm
+        parsed = scan_mpm(text)
+        names = ("emv", *detect_profiles(parsed)) if profile == "auto" else _chain(profile)
+    out = Findings(_levels(names))
+    for name in names:
+        get_profile(name).check(parsed, out)
+    return ValidationReport(text, profile, list(names), out.items, parsed)
+
+
+def levels_of(violations: Iterable[Violation]) -> dict[str, int]:
+    counts = {MUST: 0, SHOULD: 0, MAY: 0}
+    for v in violations:
+        counts[v.level] = counts.get(v.level, 0) + 1
+    return counts
