@@ -101,7 +101,8 @@ def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
         return ValidationReport(repr(payload), profile, ["emv"], [problem])
     if profile == "cpm" or (profile == "auto" and text.startswith("hQVDUFY") and "cpm" in _profiles()):
         names: tuple[str, ...] = ("cpm",)
-        parsed = get_profile("cpm").parse(text)  # type: ignore[attr-defined]
+        from qrinterop.emv.cpm import scan_cpm
+        parsed = scan_cpm(text)
     else:
         from qrinterop.emv.mpm import scan_mpm
         parsed = scan_mpm(text)
