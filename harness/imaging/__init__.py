@@ -1,12 +1,17 @@
 """QR imaging: render payloads with segno, read images with zxing-cpp, OpenCV and ZBar, distort them.
 
     from qrinterop.imaging import render_png, read, reader_matrix
+    scan = read(render_png("000201…").data)      # every reader's bytes/text, and where they disagree
 """
 from __future__ import annotations
 
 from qrinterop.imaging.errors import ImageError, ImageTooLarge, RenderError
+from qrinterop.imaging.load import DEFAULT_MAX_PIXELS, load_gray
+from qrinterop.imaging.read import READER_NAMES, ScanResult, read, read_array
+from qrinterop.imaging.readers import ReaderResult
 from qrinterop.imaging.render import (VARIANTS, Rendered, RenderOptions, Variant, build_symbol, render,
                                       render_png, render_svg)
 
-__all__ = ["VARIANTS", "ImageError", "ImageTooLarge", "RenderError", "RenderOptions", "Rendered", "Variant",
-           "build_symbol", "render", "render_png", "render_svg"]
+__all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "ReaderResult",
+           "RenderError", "RenderOptions", "Rendered", "ScanResult", "Variant", "build_symbol", "load_gray",
+           "read", "read_array", "render", "render_png", "render_svg"]

@@ -20,12 +20,17 @@ class ImageError(QrInteropError):
 
 
 class ImageTooLarge(ImageError):
-    """The image has more pixels than the configured limit (a decompression bomb, or just huge)."""
+    """The image has more pixels than the limit (a decompression bomb, or just huge).
 
-    def __init__(self, pixels: int, limit: int, *, source: str = "<bytes>") -> None:
+    `pixels` is None when Pillow's own bomb guard stopped it before the size was known to us.
+    """
+
+    def __init__(self, pixels: int | None, limit: int, *, source: str = "<bytes>", detail: str = "") -> None:
         self.pixels, self.limit = pixels, limit
-        super().__init__(f"{pixels} pixels is above the limit of {limit} pixels "
-                         "(raise max_pixels if the image is genuine)", source=source)
+        size = f"{pixels} pixels" if pixels is not None else "the image"
+        super().__init__(f"{size} is above the limit of {limit} pixels (decompression bomb guard"
+                         f"{': ' + detail if detail else ''}; raise max_pixels if the image is genuine)",
+                         source=source)
 
 
 class RenderError(QrInteropError):
