@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qrinterop.imaging.errors import ImageError, ImageTooLarge, RenderError
 from qrinterop.imaging.load import DEFAULT_MAX_PIXELS, load_gray
+from qrinterop.imaging.quirks import reader_matrix
 from qrinterop.imaging.read import READER_NAMES, ScanResult, read, read_array
 from qrinterop.imaging.readers import ReaderResult
 from qrinterop.imaging.render import (VARIANTS, Rendered, RenderOptions, Variant, build_symbol, render,
@@ -14,4 +15,4 @@ from qrinterop.imaging.render import (VARIANTS, Rendered, RenderOptions, Variant
 
 __all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "ReaderResult",
            "RenderError", "RenderOptions", "Rendered", "ScanResult", "Variant", "build_symbol", "load_gray",
-           "read", "read_array", "render", "render_png", "render_svg"]
+           "read", "read_array", "reader_matrix", "render", "render_png", "render_svg"]

@@ -1,0 +1,75 @@
+"""Reader behaviour on a payload, as data: which reader gives back the exact UTF-8 bytes, per variant.
+
+The vectors engineer calls `reader_matrix` to record reader behaviour next to each image vector,
+and the reports print it. Rendering uses the plain defaults (scale 4, border 4), so a miss is a
+charset quirk of the reader, not an image-quality problem.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable
+
+from qrinterop.imaging.read import READER_NAMES, read_array
+from qrinterop.imaging.render import VARIANTS, RenderOptions, Variant, build_symbol, segno_arguments
+from qrinterop.imaging.png import scale_matrix
+
+
+def reader_matrix(payload: str, variants: Iterable[Variant | str] = VARIANTS,
+                  readers: Iterable[str] = READER_NAMES) -> list[dict[str, Any]]:
+    """Render `payload` in each variant, read it with each reader, and say who returned what.
+
+    Returns one dict per (variant, reader), in variant then reader order:
+
+        {"variant": "utf8-eci" | "utf8" | "sjis-default",
+         "encoding": "utf-8" | "shift_jis" | "iso-8859-1" | "ascii",  # charset of the byte-mode data
+         "eci": bool,                 # an ECI designator was written
+         "reader": "zxing" | "opencv" | "pyzbar",
+         "decoded": bool,             # the reader found and decoded the code
+         "exact_utf8": bool,          # reader's bytes == payload.encode("utf-8")   (the EMV CRC's bytes)
+         "text_exact": bool,          # reader's text == payload                    (what an app shows)
+         "bytes_hex": str | None,     # the reader's bytes, hex
+         "text": str | None,          # the reader's text
+         "raw_exact_utf8": bool | None,  # pyzbar only: ZBar's untranscoded bytes (ZBAR_CFG_BINARY) were exact
+         "error": str | None}         # why nothing was decoded
+
+    Pure ASCII payloads give the same symbol in every variant (no ECI), so their rows only differ
+    by the variant label.
+    """
+    expected = payload.encode("utf-8")
+    names = list(readers)
+    rows: list[dict[str, Any]] = []
+    for variant in variants:
+        options = RenderOptions(variant=variant)
+        _, eci, charset = segno_arguments(payload, options.variant)
+        # The light/dark array is exactly what decoding our PNG would give; skip the PNG round trip.
+        dark = scale_matrix(build_symbol(payload, options.variant, options.error).matrix, options.scale, options.border)
+        gray = (~dark).astype("uint8") * 255
+        scan = read_array(gray, names)
+        for name in names:
+            answers = scan.by_reader(name)
+            ok = [r for r in answers if r.ok]
+            first = ok[0] if ok else answers[0]
+            raw = first.details.get("raw_bytes") if ok else None
+            rows.append({
+                "variant": options.variant.value, "encoding": charset, "eci": eci, "reader": name,
+                "decoded": bool(ok),
+                "exact_utf8": bool(ok) and first.bytes == expected,
+                "text_exact": bool(ok) and first.text == payload,
+                "bytes_hex": first.bytes.hex() if ok and first.bytes is not None else None,
+                "text": first.text if ok else None,
+                "raw_exact_utf8": (raw == expected) if raw is not None else None,
+                "error": None if ok else first.error,
+            })
+    return rows
+
+
+def summarize(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
+    """Counts per (variant, reader) over many `reader_matrix` rows: payloads, decoded, exact_utf8,
+    text_exact, raw_exact_utf8 — the numbers in docs/imaging.md's reader behaviour table."""
+    table: dict[tuple[str, str], Counter] = {}
+    for row in rows:
+        counter = table.setdefault((row["variant"], row["reader"]), Counter())
+        counter["payloads"] += 1
+        for key in ("decoded", "exact_utf8", "text_exact", "raw_exact_utf8"):
+            counter[key] += bool(row[key])
+    return {key: dict(value) for key, value in table.items()}
