@@ -1,0 +1,134 @@
+"""allure-results/ -> an Allure HTML report, with the npm package `allure` (Allure 3, Node only).
+
+The package is installed on first use into a local cache folder (`reports/.allure-node/`, or
+$QRINTEROP_ALLURE_CACHE), never globally, and every subprocess call is bounded by a timeout.
+The report is generated as a single file (awesome plugin, `singleFile`), so it opens from disk
+(file://) and can be archived or mailed like certification.html; a multi-file Allure report
+needs a web server to load its data. Categories go into the Allure config too: Allure 3's report
+takes them from its config, Allure 2 readers from allure-results/categories.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from qrinterop.errors import QrInteropError
+from qrinterop.paths import ROOT
+from qrinterop.reports.allure_support import categories
+
+ALLURE_PACKAGE = "allure@3"
+MIN_NODE_MAJOR = 20  # allure 3 needs Node 20 or newer
+DEFAULT_TIMEOUT_S = 300.0
+INSTALL_HINT = ("Install Node.js 20 or newer with npm (Debian/Ubuntu: `sudo apt-get install nodejs npm`; "
+                "others: https://nodejs.org/en/download), then run the command again. "
+                "The other reports (certification.*, junit.xml, allure-results/) were written without it; "
+                "`qrinterop report allure DIR/allure-results` makes the HTML later.")
+
+
+class AllureUnavailable(QrInteropError):
+    """The Allure HTML report could not be made (no Node, install failed, timed out…); says why."""
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("QRINTEROP_ALLURE_CACHE") or ROOT / "reports" / ".allure-node")
+
+
+def _run(cmd: list[str], *, cwd: Path, timeout: float, what: str) -> subprocess.CompletedProcess[str]:
+    """Run bounded: on timeout the whole process group goes (npx and node spawn children)."""
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "npm_config_update_notifier": "false"}
+    try:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    except OSError as exc:
+        raise AllureUnavailable(f"{what}: cannot start {cmd[0]} ({exc}). {INSTALL_HINT}") from None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AllureUnavailable(f"{what} did not finish within {timeout:.0f} s and was stopped") from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _tail(text: str, lines: int = 8) -> str:
+    clean = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
+    return "\n".join([ln for ln in clean.splitlines() if ln.strip() and "Unknown user config" not in ln][-lines:])
+
+
+def check_node() -> str:
+    """The node executable, or AllureUnavailable saying how to get it."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        missing = " and ".join(x for x, p in (("node", node), ("npm", npm)) if not p)
+        raise AllureUnavailable(f"the Allure HTML report needs Node.js: {missing} not found on PATH. {INSTALL_HINT}")
+    try:
+        version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        version = ""
+    match = re.match(r"v(\d+)", version)
+    if not match or int(match.group(1)) < MIN_NODE_MAJOR:
+        raise AllureUnavailable(f"the Allure HTML report needs Node.js {MIN_NODE_MAJOR}+; found "
+                                f"{version or 'an unreadable version'}. {INSTALL_HINT}")
+    return node
+
+
+def ensure_allure(cache_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> Path:
+    """The allure CLI script in the cache, installing `allure@3` there on first use."""
+    cache = cache_dir or default_cache_dir()
+    cli = _find_cli(cache)
+    if cli.is_file():
+        return cli
+    check_node()
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = cache / "package.json"
+    if not manifest.exists():  # without it npm would climb to a parent folder's package.json
+        manifest.write_text(json.dumps({"name": "qrinterop-allure-cache", "private": True}) + "\n")
+    proc = _run(["npm", "install", "--no-audit", "--no-fund", ALLURE_PACKAGE], cwd=cache,
+                timeout=timeout, what=f"npm install {ALLURE_PACKAGE}")
+    cli = _find_cli(cache)
+    if proc.returncode != 0 or not cli.is_file():
+        raise AllureUnavailable(f"npm could not install {ALLURE_PACKAGE} into {cache} (exit {proc.returncode}); "
+                                f"is the npm registry reachable?\n{_tail(proc.stderr)}")
+    return cli
+
+
+def _find_cli(cache: Path) -> Path:
+    """The package's bin entry (read from its package.json: its file name is not a contract)."""
+    pkg = cache / "node_modules" / "allure" / "package.json"
+    try:
+        bin_field = json.loads(pkg.read_text()).get("bin")
+    except (OSError, ValueError):
+        bin_field = None
+    rel = bin_field.get("allure") if isinstance(bin_field, dict) else bin_field
+    return (pkg.parent / rel) if isinstance(rel, str) else pkg.parent / "cli.js"
+
+
+def generate(results_dir: Path, report_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S,
+             cache_dir: Path | None = None, report_name: str = "qrinterop conformance") -> Path:
+    """Write the Allure HTML report of `results_dir` into `report_dir`; returns its index.html."""
+    results_dir, report_dir = Path(results_dir).resolve(), Path(report_dir).resolve()
+    if not results_dir.is_dir():
+        raise AllureUnavailable(f"{results_dir}: no such allure-results folder")
+    node = check_node()
+    cache = (cache_dir or default_cache_dir()).resolve()
+    cli = ensure_allure(cache, timeout)
+    config = {"name": report_name, "output": str(report_dir),
+              "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name}}},
+              "categories": categories()}
+    if report_dir.exists():
+        shutil.rmtree(report_dir)  # a stale multi-file report would sit next to the new one
+    with tempfile.TemporaryDirectory(prefix="qrinterop-allure-") as tmp:
+        rc = Path(tmp) / "allurerc.json"
+        rc.write_text(json.dumps(config, indent=2), encoding="utf-8")
+        proc = _run([node, str(cli), "generate", "--config", str(rc), "--output", str(report_dir), str(results_dir)],
+                    cwd=Path(tmp), timeout=timeout, what="allure generate")
+    index = report_dir / "index.html"
+    if proc.returncode != 0 or not index.is_file():
+        raise AllureUnavailable(f"allure generate failed (exit {proc.returncode}):\n{_tail(proc.stderr or proc.stdout)}")
+    return index

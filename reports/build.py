@@ -1,0 +1,93 @@
+"""Write every report of one run: the I/O shell over the pure writers.
+
+`write_reports(record, out_dir)` is what `qrinterop certify` calls with the run record it has in
+memory; `build_reports(run_json, out_dir)` is `qrinterop report build`. Every file goes through
+the redactor once more as it is written (defence in depth: a report leaves the building).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from qrinterop.paths import REPORTS_OUT, VECTORS_DIR
+from qrinterop.reports import allure_html
+from qrinterop.reports.allure_support import render_categories, render_environment
+from qrinterop.reports.certification import build_certification
+from qrinterop.reports.html import render_html
+from qrinterop.reports.junit import render_junit
+from qrinterop.reports.markdown import render_markdown
+from qrinterop.reports.record import load_run_record
+from qrinterop.reports.redact import redact, redact_text
+
+IMAGE_LIMIT_BYTES = 2_000_000
+
+
+@dataclass
+class BuiltReports:
+    out_dir: Path
+    files: list[Path]
+    certification: dict[str, Any]
+    allure_report: Path | None = None          # index.html of the Allure HTML report, when made
+    notes: list[str] = field(default_factory=list)  # e.g. why there is no Allure HTML
+
+
+def image_loader(search_dirs: list[Path]):
+    """Find evidence images (paths relative to the run record, or to the vectors folder)."""
+    def load(rel: str) -> bytes | None:
+        candidate = Path(rel)
+        for base in ([Path()] if candidate.is_absolute() else search_dirs):
+            path = base / candidate
+            try:
+                if path.is_file() and path.stat().st_size <= IMAGE_LIMIT_BYTES:
+                    return path.read_bytes()
+            except OSError:
+                continue
+        return None
+    return load
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)  # a reader (CI, a browser) never sees half a file
+    return path
+
+
+def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, base_dir: Path | None = None,
+                  allure: bool = False, allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
+    """certification.{json,md,html}, junit.xml, allure-results/{environment.properties,categories.json};
+    with `allure=True` also allure-report/ (or a note saying why not)."""
+    out = Path(out_dir or REPORTS_OUT)
+    record = redact(record)
+    doc = redact(build_certification(record))
+    vectors_dir = (record.get("vectors") or {}).get("dir")
+    search = [d for d in (base_dir, out, (base_dir or out) / vectors_dir if vectors_dir else None,
+                          Path(vectors_dir) if vectors_dir else None, VECTORS_DIR) if d is not None]
+    files = [
+        _write(out / "certification.json", json.dumps(doc, ensure_ascii=False, indent=2) + "\n"),
+        _write(out / "certification.md", redact_text(render_markdown(doc))),
+        _write(out / "certification.html", redact_text(render_html(doc, image_loader(search)))),
+        _write(out / "junit.xml", redact_text(render_junit(record))),
+        _write(out / "allure-results" / "environment.properties", redact_text(render_environment(record))),
+        _write(out / "allure-results" / "categories.json", render_categories()),
+    ]
+    built = BuiltReports(out, files, doc)
+    if allure:
+        try:
+            built.allure_report = allure_html.generate(out / "allure-results", out / "allure-report",
+                                                       timeout=allure_timeout)
+        except allure_html.AllureUnavailable as exc:
+            built.notes.append(f"no Allure HTML report: {exc}")
+    return built
+
+
+def build_reports(run_json: Path, out_dir: Path | None = None, *, allure: bool = False,
+                  allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
+    run_json = Path(run_json)
+    record = load_run_record(run_json)
+    return write_reports(record, out_dir or run_json.parent, base_dir=run_json.parent, allure=allure,
+                         allure_timeout=allure_timeout)
