@@ -12,8 +12,6 @@
 // The CRC is CRC-16/CCITT-FALSE over the UTF-8 bytes (§4.7.3).
 'use strict';
 
-const readline = require('node:readline');
-
 const HELLO = {
   name: 'example-node',
   version: '0.1.0',
@@ -345,10 +343,27 @@ function answer(line) {
   }
 }
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
-rl.on('line', (line) => {
+// Lines end at "\n" only (readline would also split at a lone "\r", which is not the protocol).
+// Bytes are collected per line and decoded once, so a character split across reads stays whole.
+let pending = [];
+function onLine(bytes) {
+  const line = bytes.toString('utf8').replace(/\r$/, '');
   if (line.trim() === '') return;
   // Writes to a pipe are synchronous on Linux, so each answer is flushed before the next line.
   process.stdout.write(JSON.stringify(answer(line)) + '\n');
+}
+process.stdin.on('data', (chunk) => {
+  let start = 0;
+  let nl;
+  while ((nl = chunk.indexOf(10, start)) !== -1) {
+    pending.push(chunk.subarray(start, nl));
+    onLine(Buffer.concat(pending));
+    pending = [];
+    start = nl + 1;
+  }
+  if (start < chunk.length) pending.push(chunk.subarray(start));
 });
-// Node exits by itself once stdin has closed and the last answer is written.
+process.stdin.on('end', () => {
+  if (pending.length) onLine(Buffer.concat(pending));
+  // Node exits by itself once stdin has closed and the last answer is written.
+});
