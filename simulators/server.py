@@ -1,0 +1,68 @@
+"""Real-server transport: the same `Simulator.handle`, on starlette + uvicorn (uvloop, httptools).
+
+Every wallet is mounted under its id (`/paypay/v2/codes`), the control API under `/_sim`.
+Handlers are synchronous and short (no I/O but the store), so they run on the event loop
+without a thread hop; latency and timeout faults sleep asynchronously. A background task
+delivers due webhooks every 200 ms.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from qrinterop.simulators.delivery import deliver_due_async
+from qrinterop.simulators.engine.http import SimRequest
+from qrinterop.simulators.simulator import Simulator
+
+log = logging.getLogger("qrinterop.simulators.server")
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+DELIVERY_INTERVAL = 0.2
+
+
+def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
+    state: dict[str, httpx.AsyncClient] = {}
+
+    async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        req = SimRequest(request.method, request.url.path, request.url.query, dict(request.headers), body)
+        if req.method == "POST" and req.path == "/_sim/webhooks/deliver":
+            return JSONResponse({"attempted": await deliver_due_async(sim, state["client"])})
+        resp = sim.handle(req)
+        if resp.delay:
+            await asyncio.sleep(resp.delay)
+        return Response(resp.body, status_code=resp.status, headers=resp.headers)
+
+    async def deliver_forever() -> None:
+        while True:
+            await asyncio.sleep(DELIVERY_INTERVAL)
+            try:
+                await deliver_due_async(sim, state["client"])
+            except Exception:   # keep delivering; one bad webhook must not stop the loop
+                log.exception("webhook delivery failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["client"] = httpx.AsyncClient(timeout=5.0)
+        task = asyncio.create_task(deliver_forever()) if deliver_webhooks else None
+        try:
+            yield
+        finally:
+            if task:
+                task.cancel()
+            await state["client"].aclose()
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
+
+
+def run(sim: Simulator, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning") -> None:
+    import uvicorn
+    uvicorn.run(create_app(sim), host=host, port=port, loop="uvloop", http="httptools",
+                log_level=log_level, access_log=False)

@@ -1,0 +1,403 @@
+"""The simulator: one object holding every wallet's state, and the one request pipeline.
+
+`Simulator.handle(SimRequest) -> SimResponse` is what both transports call. The pipeline, the
+same for all eight wallets: faults → route (from the OpenAPI document) → size → auth →
+content type → JSON → schema → idempotency lock/replay → handler → notifications → one
+commit → response check → response signature → journal. A handler error commits nothing, so
+no request can leave half-written state behind.
+
+The Python control API (reset, seed merchants, faults, clock, journal, consumer side, webhooks)
+is the set of public methods here; `control.py` puts the same methods on `/_sim/…`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections import deque
+from contextlib import ExitStack
+from typing import Any, Callable, Iterable
+
+from qrinterop.simulators.engine import payments
+from qrinterop.simulators.engine.clock import SimClock
+from qrinterop.simulators.engine.errors import Kind, SimError
+from qrinterop.simulators.engine.faults import Fault, FaultPlan, FaultRule, FaultSyntaxError, parse_fault
+from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
+from qrinterop.simulators.engine.idempotency import fingerprint, idem_key, remember, replay
+from qrinterop.simulators.engine.journal import Journal
+from qrinterop.simulators.engine.model import OPEN_STATES, Merchant, Payment, Webhook
+from qrinterop.simulators.engine.replay import ReplayGuard
+from qrinterop.simulators.engine.signing import new_rsa_key_pem
+from qrinterop.simulators.engine.store import KeyedLocks, MemoryStore, Store, UnitOfWork
+from qrinterop.simulators.engine.webhooks import after_attempt, due
+from qrinterop.simulators.wallets import WALLET_IDS, spec as wallet_spec
+from qrinterop.simulators.wallets.base import AuthInput, Ctx, WalletSpec
+
+log = logging.getLogger("qrinterop.simulators")
+
+DEFAULT_MAX_BODY = 64 * 1024
+REPLAY_WINDOW = 600.0          # longest signature window among the wallets (modelled: 10 min)
+_KEY_CACHE: dict[str, tuple[str, str]] = {}   # per process: RSA generation costs ~0.1 s a key
+
+
+def _cached_keypair(label: str) -> tuple[str, str]:
+    if label not in _KEY_CACHE:
+        _KEY_CACHE[label] = new_rsa_key_pem()
+    return _KEY_CACHE[label]
+
+
+class Simulator:
+    def __init__(self, wallets: Iterable[str] = WALLET_IDS, *, store: Store | None = None, seed: int = 0,
+                 journal_capacity: int = 10_000, max_body: int = DEFAULT_MAX_BODY,
+                 check_responses: bool = True, clock: SimClock | None = None,
+                 wall_clock: Callable[[], float] = time.time, timeout_seconds: float = 35.0) -> None:
+        self.specs: dict[str, WalletSpec] = {w: wallet_spec(w) for w in wallets}
+        self.store: Store = store if store is not None else MemoryStore()
+        self.clock = clock or SimClock()
+        self.wall_clock = wall_clock
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.faults = FaultPlan(seed)
+        self.journal = Journal(journal_capacity)
+        self.locks = KeyedLocks()
+        self.replay = ReplayGuard(REPLAY_WINDOW)
+        self.max_body = max_body
+        self.check_responses = check_responses
+        self.timeout_seconds = timeout_seconds
+        self.contract_drift: deque[str] = deque(maxlen=100)   # any entry here is a bug; tests assert empty
+        self.internal_errors: deque[str] = deque(maxlen=100)
+        self.inboxes: dict[str, deque[dict[str, Any]]] = {}
+        self.delivered: deque[Webhook] = deque(maxlen=1000)
+        self._merchants: dict[str, dict[str, Merchant]] = {w: {} for w in self.specs}
+        self._by_key: dict[str, dict[str, Merchant]] = {w: {} for w in self.specs}
+        self._load_merchants()
+
+    # ---- keys and merchants -------------------------------------------------------------
+    def keypair(self, label: str) -> tuple[str, str]:
+        """A simulator-owned RSA key pair (platform keys, default test merchants), persisted in
+        the store so that a restarted server keeps signing with the same key."""
+        stored = self.store.get("simkey", label)
+        if isinstance(stored, list) and len(stored) == 2:
+            return stored[0], stored[1]
+        if isinstance(stored, str):
+            priv, pub = json.loads(stored)
+            return priv, pub
+        pair = _cached_keypair(label)
+        self.store.commit([("simkey", label, json.dumps(list(pair)))])
+        return pair
+
+    def _load_merchants(self) -> None:
+        for _, m in self.store.scan("merchant"):
+            if isinstance(m, Merchant) and m.wallet in self.specs:
+                self._index(m)
+        for wid, s in self.specs.items():
+            if not self._merchants[wid]:
+                self.add_merchant(s.default_merchant(self))
+
+    def _index(self, m: Merchant) -> None:
+        self._merchants[m.wallet][m.merchant_id] = m
+        if m.api_key:
+            self._by_key[m.wallet][m.api_key] = m
+
+    def add_merchant(self, merchant: Merchant) -> Merchant:
+        if merchant.wallet not in self.specs:
+            raise SimError(Kind.INVALID_FIELD, f"wallet {merchant.wallet!r} is not served here", field="wallet")
+        self.store.commit([("merchant", f"{merchant.wallet}:{merchant.merchant_id}", merchant)])
+        self._index(merchant)
+        return merchant
+
+    def merchant(self, wallet: str, merchant_id: str) -> Merchant | None:
+        return self._merchants.get(wallet, {}).get(merchant_id)
+
+    def merchants(self, wallet: str) -> list[Merchant]:
+        return list(self._merchants.get(wallet, {}).values())
+
+    def credentials(self, wallet: str, merchant_id: str | None = None) -> dict[str, str]:
+        """Everything a client needs to call `wallet` as a merchant (test credentials only)."""
+        m = self.merchant(wallet, merchant_id) if merchant_id else self.merchants(wallet)[0]
+        if m is None:
+            raise SimError(Kind.UNKNOWN_MERCHANT, f"no merchant {merchant_id!r} in {wallet}")
+        out = {"wallet": wallet, "merchant_id": m.merchant_id, "api_key": m.api_key, "secret": m.secret,
+               "key_serial": m.key_serial, "notify_url": m.notify_url}
+        client = self.store.get("simkey", f"{wallet}:client:{m.merchant_id}")
+        if client is not None:
+            out["private_key_pem"] = json.loads(client)[0] if isinstance(client, str) else client[0]
+        platform = self.store.get("simkey", f"{wallet}:platform")
+        if platform is not None:
+            out["platform_public_key_pem"] = json.loads(platform)[1] if isinstance(platform, str) else platform[1]
+        return out
+
+    # ---- the request pipeline ------------------------------------------------------------
+    def handle(self, req: SimRequest) -> SimResponse:
+        head, _, rest = req.path.lstrip("/").partition("/")
+        rel = "/" + rest
+        if head == "_sim":
+            from qrinterop.simulators.control import handle_control
+            return handle_control(self, req, rel)
+        s = self.specs.get(head)
+        if s is None:
+            return json_response(404, {"sim_error": f"no wallet is mounted at /{head}",
+                                       "wallets": sorted(self.specs)})
+        started = time.perf_counter()
+        route, merchant_id, fault_text = "?", "", ""
+        try:
+            resp, route, merchant_id, fault_text = self._handle_wallet(s, req, rel)
+        except FaultSyntaxError as exc:
+            resp = json_response(400, {"sim_error": f"X-Sim-Fault: {exc}"})
+        except Exception as exc:   # a simulator bug: answer in the wallet's shape, keep the trace in the log
+            log.exception("internal error on %s %s", req.method, req.path)
+            self.internal_errors.append(f"{req.method} {req.path}: {type(exc).__name__}: {exc}")
+            resp = s.error(Kind.SERVER_ERROR, "internal simulator error")
+        self.journal.record(at=self.clock.now(), wallet=s.id, route=route, method=req.method, path=req.path,
+                            status=resp.status, duration_ms=(time.perf_counter() - started) * 1000,
+                            faults=fault_text, request_body=req.body, response_body=resp.body,
+                            merchant_id=merchant_id)
+        return resp
+
+    def _handle_wallet(self, s: WalletSpec, req: SimRequest, rel: str) -> tuple[SimResponse, str, str, str]:
+        match = s.contract.match(req.method, rel)
+        route = match[0].operation_id if match else "?"
+        faults = self.faults.pick(s.id, route, req.header("x-sim-fault"))
+        fault_text = ",".join(str(f) for f in faults)
+        kinds = {f.kind: f for f in faults}
+        merchant: Merchant | None = None
+        resp: SimResponse
+        if "timeout" in kinds:
+            resp = s.error(Kind.UNAVAILABLE, "timed out (simulated)")
+            resp.hang = True
+            resp.delay = self.timeout_seconds
+        elif "ratelimit" in kinds:
+            resp = s.error(Kind.RATE_LIMITED, "too many requests (simulated)")
+            resp.headers["retry-after"] = kinds["ratelimit"].value or "1"
+        elif "error" in kinds:
+            status = int(kinds["error"].value)
+            resp = s.error(Kind.UNAVAILABLE if status == 503 else Kind.SERVER_ERROR, f"simulated HTTP {status}")
+            resp.status = status
+        elif match is None:
+            resp = s.error(Kind.ROUTE_NOT_FOUND, f"no operation {req.method} {rel}")
+        else:
+            op, params = match
+            try:
+                merchant, resp = self._run(s, req, rel, op, params, faults)
+            except SimError as exc:
+                resp = s.sim_error(exc, op.operation_id)
+            if self.check_responses:
+                self._check_response(op, resp)
+        if s.sign_response is not None:
+            s.sign_response(self, merchant, req, rel, resp, "sigmismatch" in kinds)
+        if "malformed" in kinds and resp.body:
+            resp.body = resp.body[: max(1, len(resp.body) // 2)]   # cut mid-JSON: unparseable
+        if "latency" in kinds:
+            resp.delay = max(resp.delay, kinds["latency"].seconds())
+        return resp, route, merchant.merchant_id if merchant else "", fault_text
+
+    def _run(self, s: WalletSpec, req: SimRequest, rel: str, op: Any, params: dict[str, str],
+             faults: list[Fault]) -> tuple[Merchant | None, SimResponse]:
+        if len(req.body) > self.max_body:
+            raise SimError(Kind.BODY_TOO_LARGE, f"body is {len(req.body)} bytes; the limit is {self.max_body}")
+        wid = s.id
+        merchant = s.authenticate(AuthInput(
+            req, rel, self.wall_clock(), self._by_key[wid].get, self._merchants[wid].get, self.replay,
+            force_mismatch=any(f.kind == "sigmismatch" for f in faults)))
+        body: Any = None
+        if op.has_body and (req.body or op.body_required):
+            ctype = req.header("content-type").split(";")[0].strip().lower()
+            if ctype != "application/json":
+                raise SimError(Kind.CONTENT_TYPE, f"Content-Type must be application/json, not {ctype or 'missing'!r}")
+            try:
+                body = json.loads(req.body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise SimError(Kind.MALFORMED_JSON, f"request body is not valid JSON: {exc}") from None
+        s.contract.validate_request(op, body)
+        with ExitStack() as held:
+            uow = UnitOfWork(self.store)
+            ctx = Ctx(self, s, req, op, params, merchant, body, self.clock.now(), uow, faults, self.locks, held)
+            idem = s.idempotency.get(op.operation_id)
+            ikey = fp = ""
+            if idem is not None:
+                key = idem.key(body)
+                if key:
+                    ikey = idem_key(wid, merchant.merchant_id, idem.scope, key)
+                    ctx.lock(ikey)
+                    fp = fingerprint({"params": params, "body": body})
+                    stored = replay(uow, ikey, fp)
+                    if stored is not None:
+                        return merchant, stored
+            try:
+                resp = s.handlers[op.operation_id](ctx)
+            except SimError:
+                uow.pending.clear()          # a refused request writes nothing
+                raise
+            if ikey and s.is_final(resp):
+                remember(uow, ikey, fp, resp)
+            self._emit_notifications(uow, faults)
+            uow.commit()
+        return merchant, resp
+
+    def _check_response(self, op: Any, resp: SimResponse) -> None:
+        try:
+            body = json.loads(resp.body) if resp.body else None
+        except ValueError:
+            problem: str | None = f"{op.operation_id}: response body is not JSON"
+        else:
+            problem = self.specs_contract_check(op, resp.status, body)
+        if problem:
+            self.contract_drift.append(problem)
+            log.error("contract drift: %s", problem)
+
+    @staticmethod
+    def specs_contract_check(op: Any, status: int, body: object) -> str | None:
+        from qrinterop.simulators.engine.contract import Contract
+        return Contract.check_response(op, status, body)
+
+    def _emit_notifications(self, uow: UnitOfWork, faults: list[Fault]) -> None:
+        """Queue a webhook for every payment whose state this unit of work changed — in the same
+        commit as the change, so a notification is never lost nor sent for a rolled-back change."""
+        webhook_fault = next((f.value for f in faults if f.kind == "webhook"), "")
+        for (kind, key), value in list(uow.pending.items()):
+            if kind != "payment" or not isinstance(value, Payment):
+                continue
+            old = self.store.get("payment", key)
+            if isinstance(old, Payment) and old.state is value.state:
+                continue
+            s = self.specs.get(value.wallet)
+            m = self.merchant(value.wallet, value.merchant_id)
+            if s is None or s.notification is None or m is None:
+                continue
+            w = s.notification(self, m, value, value.state.value)
+            if w is not None:
+                if webhook_fault:
+                    w = Webhook(**{**{f: getattr(w, f) for f in w.__dataclass_fields__}, "fault": webhook_fault})
+                uow.put("webhook", w.webhook_id, w)
+
+    # ---- consumer side ---------------------------------------------------------------------
+    def _resolve(self, uow: UnitOfWork, wallet: str, code: str) -> str:
+        if isinstance(uow.get("payment", code), Payment):
+            return code
+        pid = uow.get("code", f"{wallet}:{code}")
+        if isinstance(pid, str):
+            return pid
+        raise SimError(Kind.PAYMENT_NOT_FOUND, f"no {wallet} payment or code {code!r}", field="code")
+
+    def _consumer(self, wallet: str, code: str, action: str, fault_header: str) -> dict[str, Any]:
+        if wallet not in self.specs:
+            raise SimError(Kind.INVALID_FIELD, f"wallet {wallet!r} is not served here", field="wallet")
+        faults = self.faults.pick(wallet, f"consumer.{action}", fault_header)
+        with ExitStack() as held:
+            uow = UnitOfWork(self.store)
+            pid = self._resolve(uow, wallet, code)
+            held.enter_context(self.locks.hold(f"payment:{pid}"))
+            p = payments.get_payment(uow, pid, self.clock.now())
+            assert p is not None
+            if action == "pay":
+                q = payments.consumer_pay(uow, p, self.clock.now(), stuck=any(f.kind == "stuck" for f in faults))
+            else:
+                q = payments.consumer_reject(uow, p, self.clock.now())
+            self._emit_notifications(uow, faults)
+            uow.commit()
+        return self.describe(q)
+
+    def consumer_pay(self, wallet: str, code: str, *, fault: str = "") -> dict[str, Any]:
+        """The user of `wallet` pays payment `code` (a payment id, code id, or scanned QR content).
+
+        This is "consumer pays payment X of wallet W" for apps built on top (DESIGN §6). Pre-auth
+        payments stop at AUTHORIZED; `fault="stuck"` leaves any payment in process."""
+        return self._consumer(wallet, code, "pay", fault)
+
+    def consumer_reject(self, wallet: str, code: str, *, fault: str = "") -> dict[str, Any]:
+        """The user declines (or the wallet fails the payment): it becomes FAILED."""
+        return self._consumer(wallet, code, "reject", fault)
+
+    def describe(self, p: Payment) -> dict[str, Any]:
+        s = self.specs[p.wallet]
+        return {"wallet": p.wallet, "merchant_id": p.merchant_id, "payment_id": p.payment_id,
+                "merchant_payment_id": p.merchant_payment_id, "amount": p.amount, "currency": p.currency,
+                "state": p.state.value, "status": s.status_names[p.state], "refunded": p.refunded,
+                "codes": s.code_of(p)}
+
+    def payment(self, wallet: str, code: str) -> dict[str, Any]:
+        uow = UnitOfWork(self.store)
+        p = payments.get_payment(uow, self._resolve(uow, wallet, code), self.clock.now())
+        assert p is not None
+        return self.describe(p)
+
+    def payments_of(self, wallet: str, limit: int = 1000) -> list[dict[str, Any]]:
+        out = [self.describe(p) for _, p in self.store.scan("payment") if isinstance(p, Payment) and p.wallet == wallet]
+        return out[-limit:]
+
+    # ---- control: reset, faults, clock, journal ------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """Forget payments, refunds, webhooks, faults, journal; keep merchants and keys."""
+        self.seed = self.seed if seed is None else seed
+        kept = [(k, key, v) for k in ("merchant", "simkey") for key, v in self.store.scan(k)]
+        self.store.clear()
+        self.store.commit(kept)
+        self.rng = random.Random(self.seed)
+        self.faults.reset(self.seed)
+        self.journal.clear()
+        self.replay.clear()
+        self.clock.offset = 0.0
+        self.contract_drift.clear()
+        self.internal_errors.clear()
+        self.inboxes.clear()
+        self.delivered.clear()
+
+    def add_fault(self, fault: str, *, wallet: str = "*", route: str = "*", probability: float = 1.0,
+                  count: int | None = None) -> FaultRule:
+        if wallet != "*" and wallet not in self.specs:
+            raise FaultSyntaxError(f"wallet {wallet!r} is not served here")
+        rule = FaultRule(parse_fault(fault), wallet, route, probability, count)
+        self.faults.add(rule)
+        return rule
+
+    def clear_faults(self) -> None:
+        self.faults.rules.clear()
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the business clock forward and expire every unpaid payment now past its expiry."""
+        now = self.clock.advance(seconds)
+        for pid, p in self.store.scan("payment"):
+            if isinstance(p, Payment) and p.state in OPEN_STATES and p.expires_at is not None and p.expires_at <= now:
+                with self.locks.hold(f"payment:{pid}"):
+                    uow = UnitOfWork(self.store)
+                    payments.get_payment(uow, pid, now)
+                    self._emit_notifications(uow, [])
+                    uow.commit()
+        return now
+
+    # ---- webhooks ----------------------------------------------------------------------------
+    def pending_webhooks(self) -> list[Webhook]:
+        return [w for _, w in self.store.scan("webhook") if isinstance(w, Webhook)]
+
+    def plan_deliveries(self) -> list[tuple[Webhook, int]]:
+        """The due webhooks in delivery order, each with how many copies to send now
+        (0: dropped by a fault — it stays pending and is retried; 2: duplicated)."""
+        batch = due(self.pending_webhooks(), self.clock.now())
+        if any(w.fault == "reorder" for w in batch):
+            batch.reverse()
+        return [(w, 0 if w.fault == "drop" else 2 if w.fault == "dup" else 1) for w in batch]
+
+    def record_attempt(self, w: Webhook, ok: bool, error: str = "") -> Webhook:
+        q = after_attempt(w, ok, self.clock.now(), error)
+        q = Webhook(**{**{f: getattr(q, f) for f in q.__dataclass_fields__}, "fault": ""})
+        if q.delivered:
+            self.store.commit([("webhook", q.webhook_id, None)])
+            self.delivered.append(q)
+        else:
+            self.store.commit([("webhook", q.webhook_id, q)])
+        return q
+
+    def deliver_webhooks(self) -> int:
+        """Deliver every due webhook now with a blocking httpx client (in-process use)."""
+        from qrinterop.simulators.delivery import deliver_due
+        return deliver_due(self)
+
+    def inbox(self, name: str) -> list[dict[str, Any]]:
+        return list(self.inboxes.get(name, ()))
+
+    def receive(self, name: str, req: SimRequest) -> None:
+        if name not in self.inboxes and len(self.inboxes) >= 100:
+            raise SimError(Kind.INVALID_FIELD, "too many inboxes (100)")
+        self.inboxes.setdefault(name, deque(maxlen=1000)).append(
+            {"at": self.clock.now(), "headers": dict(req.headers), "body": req.body.decode("utf-8", "replace")})
