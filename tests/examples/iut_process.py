@@ -70,8 +70,11 @@ class IutProcess:
         assert answer["ok"] is True, answer
         return answer["result"]
 
-    def stderr_text(self) -> str:
-        if self.proc.poll() is None:
+    def stderr_text(self, wait: float = 5.0) -> str:
+        """Everything the IUT wrote to stderr, once it has exited (waits up to `wait` s)."""
+        try:
+            self.proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
             return "(still running)"
         return self.proc.stderr.read().decode("utf-8", "replace")
 
