@@ -1,7 +1,34 @@
-"""pytest plugin (entry point `pytest11`): the options that point the conformance suite at an IUT."""
+"""pytest plugin (entry point `pytest11`): points the conformance suite at an IUT.
+
+    pytest --iut=SPEC --profile=jpqr --vectors=DIR --pyargs qrinterop.conformance
+
+- one test item per vector, id `<set>/<tcId>`; markers `rule(id=…)`, `profile(name=…)`,
+  `op(name=…)`, `kind(name=…)` so `-m "rule(id='mpm.crc.mismatch')"` selects by rule, and the
+  profile is a keyword so `-k jpqr` works;
+- each test ends passed / failed / warning / skipped / expected-failure and carries its rule ids
+  and evidence in `report.user_properties` ("qrinterop", json) — that is how results cross from
+  pytest-xdist workers (one IUT process per worker) to the controller, which alone writes the run
+  record (`--run-record PATH`), rewriting it as results arrive so an interrupted run leaves one;
+- allure-pytest labels on each test (epic = part, feature = profile, story = rule id, severity from
+  the rule's level) and attachments (payload, expected vs actual, IUT stderr, image).
+The plugin is inert in test runs that use none of its fixtures.
+"""
 from __future__ import annotations
 
+import json
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 import pytest
+
+_STATE = pytest.StashKey["_SuiteState"]()
+_RESULT = pytest.StashKey[dict]()
+_META = pytest.StashKey[dict]()
+USER_PROPERTY = "qrinterop"
+FLUSH_EVERY_S = 1.0
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -9,3 +36,330 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--iut", default=None, help="implementation under test: python:mod:factory | jsonl:<cmd> | http://host:port")
     group.addoption("--profile", default=None, help="profile(s) to certify, comma separated (default: all the IUT declares)")
     group.addoption("--vectors", default=None, help="vector directory (default: the bundled vectors/)")
+    group.addoption("--expected-failures", default=None, metavar="FILE",
+                    help="JSON {rule-or-vector-id: reason}: known deviations, shown as expected-failure")
+    group.addoption("--run-record", default=None, metavar="PATH", help="write the run record (run.json) here")
+    group.addoption("--iut-timeout", type=float, default=5.0, metavar="S", help="per-request timeout (jsonl, http)")
+    group.addoption("--qr-examples", type=int, default=None, metavar="N",
+                    help="hypothesis examples per property test (default: small, see docs/conformance.md)")
+
+
+@dataclass
+class _SuiteState:
+    spec: str | None
+    profiles: list[str] | None
+    vectors_dir: Path
+    expected: dict[str, str]
+    timeout: float
+    is_worker: bool
+    record: Any = None              # RunRecord, controller only, when --run-record
+    record_path: Path | None = None
+    shared_iut: Any = None          # opened by the first user, closed at session end
+    last_flush: float = 0.0
+    sets: list = field(default_factory=list)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in ("rule(id): the rule a conformance test checks (one marker per rule)",
+                 "profile(name): the profile of a conformance test",
+                 "op(name): the IUT operation a conformance test exercises",
+                 "kind(name): vector | property | mutation | differential"):
+        config.addinivalue_line("markers", line)
+    from qrinterop.paths import VECTORS_DIR
+    vectors = Path(config.getoption("vectors") or VECTORS_DIR)
+    profiles = config.getoption("profile")
+    state = _SuiteState(spec=config.getoption("iut"),
+                        profiles=[p.strip() for p in profiles.split(",") if p.strip()] if profiles else None,
+                        vectors_dir=vectors, expected=_load_expected(config.getoption("expected_failures")),
+                        timeout=config.getoption("iut_timeout"), is_worker=hasattr(config, "workerinput"))
+    config.stash[_STATE] = state
+    record_path = config.getoption("run_record")
+    if record_path and not state.is_worker:
+        state.record_path = Path(record_path)
+
+
+def _load_expected(path: str | None) -> dict[str, str]:
+    if not path:
+        return {}
+    from qrinterop.errors import UsageError
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--expected-failures {path}: cannot read a JSON object ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise UsageError(f"--expected-failures {path}: must be a JSON object {{\"rule-or-vector-id\": \"reason\"}}")
+    return data
+
+
+# ---- the run record (controller side) ------------------------------------------------------
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _controller_state
+    state = session.config.stash.get(_STATE, None)
+    _controller_state = state
+    if state is None or state.record_path is None:
+        return
+    from qrinterop.conformance.cases import load_sets, manifest_sha256
+    from qrinterop.conformance.oracle import catalogue_dicts
+    from qrinterop.iut import REFERENCE_SPEC, adapter_of
+    from qrinterop.runrecord import RunRecord, write_run_record
+    spec = state.spec or REFERENCE_SPEC
+    iut_info: dict[str, Any] = {"spec": spec, "adapter": adapter_of(spec), "name": None, "version": None,
+                                "ops": [], "profiles": []}
+    try:
+        iut = _shared_iut(session.config)
+        iut_info.update(iut.hello().to_dict())
+    except Exception as exc:  # the tests will fail with the reason; the record says it too
+        iut_info["error"] = str(exc)
+    if _is_distributed(session.config) and state.shared_iut is not None:
+        state.shared_iut.close()   # workers open their own; do not keep an idle one here
+        state.shared_iut = None
+    sets = [vs.to_dict() for vs, _ in load_sets(state.vectors_dir)] if state.vectors_dir.is_dir() else []
+    state.record = RunRecord(iut=iut_info, vectors={"dir": str(state.vectors_dir),
+                                                    "manifestSha256": manifest_sha256(state.vectors_dir),
+                                                    "sets": sets},
+                             rules=catalogue_dicts(),
+                             expectedFailuresFile=session.config.getoption("expected_failures"))
+    write_run_record(state.record, state.record_path)
+
+
+def _is_distributed(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and config.pluginmanager.hasplugin("dsession")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, value in getattr(report, "user_properties", ()):
+        if name != USER_PROPERTY:
+            continue
+        state = _controller_state
+        if state is None or state.record is None:
+            return
+        from qrinterop.runrecord import TestRecord, write_run_record
+        state.record.add(TestRecord.from_dict(json.loads(value)))
+        now = time.monotonic()
+        if now - state.last_flush >= FLUSH_EVERY_S:
+            state.last_flush = now
+            write_run_record(state.record, state.record_path)
+
+
+_controller_state: _SuiteState | None = None   # logreport gets no config; set at session start
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _controller_state
+    state = session.config.stash.get(_STATE, None)
+    if state is None:
+        return
+    if state.shared_iut is not None:
+        state.shared_iut.close()
+        state.shared_iut = None
+    if state.record is not None:
+        from qrinterop.runrecord import write_run_record
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
+        state.record.finish(complete=not interrupted and exitstatus in (0, 1, 5))
+        write_run_record(state.record, state.record_path)
+    _controller_state = None
+
+
+# ---- collection: one item per vector -------------------------------------------------------
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "vector_case" not in metafunc.fixturenames:
+        return
+    state = metafunc.config.stash[_STATE]
+    from qrinterop.conformance.cases import load_cases
+    if not state.vectors_dir.is_dir():
+        metafunc.parametrize("vector_case", [pytest.param(None, marks=pytest.mark.skip(
+            reason=f"no vector directory at {state.vectors_dir}"), id="no-vectors")])
+        return
+    _, cases = load_cases(state.vectors_dir, state.profiles)
+    params = [pytest.param(case, id=case.id, marks=[
+        *(pytest.mark.rule(id=r) for r in case.rules), pytest.mark.profile(name=case.profile),
+        pytest.mark.op(name=case.operation), pytest.mark.kind(name="vector")]) for case in cases]
+    if not params:
+        params = [pytest.param(None, marks=pytest.mark.skip(
+            reason=f"no vectors for profile(s) {state.profiles} in {state.vectors_dir}"), id="no-vectors")]
+    metafunc.parametrize("vector_case", params)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:  # `-k jpqr`: the profile is a keyword of the item
+        for mark in item.iter_markers("profile"):
+            if mark.kwargs.get("name"):
+                item.extra_keyword_matches.add(mark.kwargs["name"])
+
+
+# ---- fixtures ---------------------------------------------------------------------------------
+
+def _shared_iut(config: pytest.Config) -> Any:
+    state = config.stash[_STATE]
+    if state.shared_iut is None:
+        from qrinterop.iut import open_iut
+        state.shared_iut = open_iut(state.spec, timeout=state.timeout)
+    return state.shared_iut
+
+
+@pytest.fixture(scope="session")
+def iut(request: pytest.FixtureRequest) -> Any:
+    """The IUT, opened once per process (one per xdist worker); fails every test with the reason
+    when it cannot be opened or does not answer hello."""
+    from qrinterop.errors import QrInteropError
+    try:
+        handle = _shared_iut(request.config)
+        handle.hello()
+    except QrInteropError as exc:
+        pytest.fail(f"IUT unavailable: {exc}", pytrace=False)
+    return handle
+
+
+@pytest.fixture(scope="session")
+def oracle() -> Any:
+    from qrinterop.conformance.oracle import reference_oracle
+    return reference_oracle()
+
+
+@pytest.fixture(scope="session")
+def suite_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    state = request.config.stash[_STATE]
+    return {"profiles": state.profiles, "vectors_dir": state.vectors_dir,
+            "examples": request.config.getoption("qr_examples")}
+
+
+@pytest.fixture
+def conformance(request: pytest.FixtureRequest) -> "Recorder":
+    recorder = Recorder(request.node)
+    case = getattr(getattr(request.node, "callspec", None), "params", {}).get("vector_case")
+    if case is not None:
+        recorder.meta(id=case.id, kind="vector", part=part_of(case.operation, case.profile),
+                      feature=case.profile, operation=case.operation, rules=list(case.rules),
+                      result=case.result, evidence={"payload": case.payload})
+    return recorder
+
+
+def part_of(operation: str | None, profile: str | None) -> str:
+    if operation in ("render", "decode_image"):
+        return "imaging"
+    return "codec" if profile in (None, "emv", "cpm") else "profile"
+
+
+class Recorder:
+    """What a conformance test reports: its identity (meta) and how it ended (finish)."""
+
+    def __init__(self, item: pytest.Item) -> None:
+        self.item = item
+
+    def meta(self, **fields: Any) -> None:
+        self.item.stash[_META] = {**self.item.stash.get(_META, {}), **fields}
+
+    def finish(self, outcome: Any) -> None:
+        """Record `outcome` (a judge.Outcome) and end the test accordingly."""
+        meta = self.item.stash.get(_META, {})
+        evidence = {**(meta.get("evidence") or {}), **(outcome.evidence or {})}
+        png = evidence.pop("_png", None)   # for allure only; too big for the run record
+        self.item.stash[_RESULT] = {"status": outcome.status, "message": outcome.message,
+                                    "rules": list(outcome.rules) or list(meta.get("rules") or []),
+                                    "category": outcome.category, "evidence": evidence}
+        _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence, png)
+        if outcome.status == "failed":
+            pytest.fail(outcome.message, pytrace=False)
+        if outcome.status == "skipped":
+            pytest.skip(outcome.message)
+        if outcome.status == "warning":
+            warnings.warn(f"{meta.get('id')}: {outcome.message}", ConformanceWarning, stacklevel=2)
+
+    def skip_unless(self, iut: Any, op: str) -> None:
+        """Skip with "not implemented" when the IUT does not declare `op` (DESIGN §4)."""
+        if not iut.supports(op):
+            self.item.stash[_RESULT] = {"status": "skipped", "category": "not-implemented",
+                                        "message": f"not implemented: the IUT does not declare {op!r}",
+                                        "rules": list(self.item.stash.get(_META, {}).get("rules") or []),
+                                        "evidence": {}}
+            pytest.skip(f"not implemented: the IUT does not declare {op!r}")
+
+
+class ConformanceWarning(UserWarning):
+    """A SHOULD rule broken, or an acceptable case decided the less common way."""
+
+
+# ---- results → report.user_properties -----------------------------------------------------
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    meta = item.stash.get(_META, None)
+    if meta is None:
+        return report                      # not a conformance test
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        record = _test_record(item, report, call, meta)
+        reason = _expected_reason(item.config.stash[_STATE].expected, record)
+        if record["status"] == "failed" and reason is not None:
+            record["status"], record["expectedFailure"] = "expected-failure", reason
+            report.outcome, report.wasxfail = "skipped", reason
+        report.user_properties.append((USER_PROPERTY, json.dumps(record, ensure_ascii=False, default=str)))
+    return report
+
+
+def _test_record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo, meta: dict) -> dict:
+    result = item.stash.get(_RESULT, None)
+    rules = list(meta.get("rules") or [])
+    if result is None:  # ended without finish(): an exception in the test or its setup
+        if report.skipped:
+            reason = call.excinfo.value.msg if call.excinfo and hasattr(call.excinfo.value, "msg") else "skipped"
+            result = {"status": "skipped", "message": str(reason), "category": None, "rules": rules, "evidence": {}}
+        elif report.failed:
+            text = str(call.excinfo.value) if call.excinfo else report.longreprtext
+            result = {"status": "failed", "message": f"{'setup' if report.when == 'setup' else 'test'} error: "
+                      f"{text.strip()[:2000]}", "category": None, "rules": rules or ["iut.protocol.wire"],
+                      "evidence": meta.get("evidence") or {}}
+        else:
+            result = {"status": "passed", "message": None, "category": None, "rules": rules, "evidence": {}}
+    return {"id": meta.get("id") or item.name, "nodeid": item.nodeid, "kind": meta.get("kind", "vector"),
+            "part": meta.get("part", "codec"), "feature": meta.get("feature"), "operation": meta.get("operation"),
+            "rules": result["rules"] or rules, "result": meta.get("result"), "status": result["status"],
+            "category": result.get("category"), "message": result.get("message"),
+            "durationMs": round(report.duration * 1000.0, 3), "expectedFailure": None,
+            "evidence": result.get("evidence") or None}
+
+
+def _expected_reason(expected: dict[str, str], record: dict) -> str | None:
+    for key in (record["id"], *record["rules"]):
+        if key in expected:
+            return expected[key]
+    return None
+
+
+# ---- allure --------------------------------------------------------------------------------
+
+_SEVERITY = {"MUST": "critical", "SHOULD": "normal", "MAY": "minor"}
+
+
+def _allure_describe(meta: dict, rules: list[str], evidence: dict, png: bytes | None) -> None:
+    try:
+        import allure
+    except ImportError:
+        return
+    from qrinterop.conformance.oracle import reference_oracle
+    levels = reference_oracle().levels
+    allure.dynamic.epic(meta.get("part", "codec"))
+    if meta.get("feature"):
+        allure.dynamic.feature(meta["feature"])
+    for rule in rules:
+        allure.dynamic.story(rule)
+    worst = min((levels.get(r, "MUST") for r in rules), key=["MUST", "SHOULD", "MAY"].index, default="MUST")
+    allure.dynamic.severity(_SEVERITY.get(worst, "normal"))
+    allure.dynamic.parameter("vector", meta.get("id"))
+    if meta.get("feature"):
+        allure.dynamic.parameter("profile", meta["feature"])
+    if evidence.get("payload"):
+        allure.attach(str(evidence["payload"]), "payload", allure.attachment_type.TEXT)
+    if "expected" in evidence or "actual" in evidence:
+        text = json.dumps({"expected": evidence.get("expected"), "actual": evidence.get("actual"),
+                           "diff": evidence.get("diff")}, ensure_ascii=False, indent=1)
+        allure.attach(text, "expected vs actual", allure.attachment_type.JSON)
+    if evidence.get("stderr"):
+        allure.attach(evidence["stderr"], "IUT stderr", allure.attachment_type.TEXT)
+    if evidence.get("counterexample"):
+        allure.attach(json.dumps(evidence["counterexample"], ensure_ascii=False, indent=1),
+                      "counterexample (as a vector)", allure.attachment_type.JSON)
+    if png:
+        allure.attach(png, "image", allure.attachment_type.PNG)

@@ -1,0 +1,44 @@
+"""Checking an IUT's rendered symbol: it must read back, with two independent readers, to
+exactly the payload (DESIGN §4 `render`). Readers come from qrinterop.imaging."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from qrinterop.conformance.cases import Case
+from qrinterop.conformance.judge import FAILED, PASSED, SKIPPED, Outcome, failure_outcome
+from qrinterop.iut import imaging_bridge
+from qrinterop.iut.base import Reply
+
+
+def render_outcome(case: Case, reply: Reply) -> Outcome:
+    rules = list(case.rules) or ["iut.render.readable"]
+    evidence: dict = {"payload": case.payload, "vector": case.to_vector()}
+    if not reply.answered:
+        return failure_outcome(rules, reply, evidence)
+    if not reply.ok:
+        return Outcome(FAILED, f"IUT could not render the payload: {reply.describe_error()}", rules,
+                       "wrong-verdict", evidence)
+    try:
+        png = base64.b64decode(reply.result.get("png_base64") or "", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        return Outcome(FAILED, f"png_base64 is not base64: {exc}", rules, "wrong-value", evidence)
+    evidence["_png"] = png
+    if imaging_bridge.available() is None:
+        return Outcome(SKIPPED, "cannot check the rendered image: qrinterop.imaging readers are missing",
+                       rules, None, evidence)
+    try:
+        reads = imaging_bridge.read_with_readers(png, 2)
+    except Exception as exc:  # a reader choking on the IUT's bytes is the IUT's failure to render
+        return Outcome(FAILED, f"the rendered image could not be read: {type(exc).__name__}: {exc}", rules,
+                       "wrong-value", evidence)
+    evidence["actual"] = {"reads": reads}
+    wrong = {name: text for name, text in reads.items() if text != case.payload}
+    if len(reads) < 2:
+        return Outcome(SKIPPED, f"only {len(reads)} image reader(s) available; two are needed", rules, None, evidence)
+    if not wrong:
+        return Outcome(PASSED, f"read back exactly by {', '.join(reads)}", rules, None, evidence)
+    detail = "; ".join(f"{n}: {'nothing' if t is None else repr(t[:60])}" for n, t in wrong.items())
+    category = "charset" if any(t is not None for t in wrong.values()) and not (case.payload or "").isascii() \
+        else "wrong-value"
+    return Outcome(FAILED, f"rendered symbol does not read back as the payload — {detail}", rules, category, evidence)

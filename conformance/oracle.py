@@ -1,0 +1,43 @@
+"""The reference implementation as the judge's oracle (qrinterop's own codec and validator)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from qrinterop.conformance.judge import Oracle
+from qrinterop.conformance.suite_rules import SUITE_RULES
+from qrinterop.errors import QrInteropError
+
+
+def _parse(payload: str, mode: str) -> tuple[bool, list | None, str | None]:
+    try:
+        if mode == "cpm":
+            from qrinterop.emv.cpm import parse_cpm
+            return True, parse_cpm(payload).to_objects(), None
+        from qrinterop.emv.mpm import parse_mpm
+        return True, parse_mpm(payload).to_objects(), None
+    except QrInteropError as exc:
+        return False, None, f"{getattr(exc, 'rule', type(exc).__name__)}: {getattr(exc, 'message', exc)}"
+
+
+def _violations(payload: str, profile: str) -> list[tuple[str, str, str]]:
+    from qrinterop.rules import validate
+    report = validate(payload, profile=profile)
+    return [(v.rule, str(v.level), v.message) for v in report.violations]
+
+
+def rule_levels() -> dict[str, str]:
+    from qrinterop.rules import catalogue
+    levels = {r["id"]: r["level"] for r in SUITE_RULES}
+    levels.update({r.id: str(r.level) for r in catalogue()})
+    return levels
+
+
+@lru_cache(maxsize=1)
+def reference_oracle() -> Oracle:
+    return Oracle(parse=_parse, violations=_violations, levels=rule_levels())
+
+
+def catalogue_dicts() -> list[dict]:
+    """Every rule a run can name: the catalogue's, then the suite's own."""
+    from qrinterop.rules import catalogue
+    return [r.to_dict() for r in catalogue()] + [dict(r) for r in SUITE_RULES]
