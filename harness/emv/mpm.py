@@ -244,7 +244,11 @@ def build_mpm(objects: Iterable[ObjLike], *, order: str = "given") -> str:
         raise MpmError("mpm.build.order", f"order must be 'given' or 'canonical', got {order!r}")
     items.sort(key=lambda o: _as_pair(o, "")[0] != "00")  # stable: only moves 00 to the front
     body = _encode(items, "") + CRC_TAG
-    return body + crc_hex(body)
+    try:
+        return body + crc_hex(body)
+    except UnicodeEncodeError as exc:
+        raise MpmError("mpm.payload.utf8", f"character U+{ord(body[exc.start]):04X} cannot be encoded as UTF-8",
+                       offset=exc.start) from None
 
 
 def _sorted_deep(objects: Iterable[ObjLike]) -> list:

@@ -108,8 +108,13 @@ def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
         parsed = scan_mpm(text)
         names = ("emv", *detect_profiles(parsed)) if profile == "auto" else _chain(profile)
     out = Findings(_levels(names))
-    for name in names:
-        get_profile(name).check(parsed, out)
+    try:
+        for name in names:
+            get_profile(name).check(parsed, out)
+    except UnicodeEncodeError as exc:  # a str with lone surrogates (e.g. from surrogateescape)
+        out.items.append(Violation("mpm.payload.utf8", f"character U+{ord(text[exc.start]):04X} at offset "
+                                   f"{exc.start} is a lone surrogate and cannot be encoded as UTF-8", "",
+                                   exc.start, text[exc.start]))
     return ValidationReport(text, profile, list(names), out.items, parsed)
 
 

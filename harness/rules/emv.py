@@ -140,11 +140,11 @@ def _check_fields(objects: tuple[DataObject, ...], specs: dict, out: Findings) -
             if not _format_ok(spec.fmt, v):
                 bad = next((c for c in v if not _format_ok(spec.fmt, c)), v[:1])
                 out.add("mpm.field.format", f"{o[3]} {spec.name} must hold {_FORMAT_WORDS[spec.fmt]}; "
-                        f"found {bad!r} (U+{ord(bad):04X})", o[3], o[2], v)
+                        f"found {bad!r} (U+{ord(bad):04X})", o[3], o[2] + 4, v)
             if not spec.min_len <= len(v) <= spec.max_len:
                 want = (f"exactly {spec.max_len}" if spec.min_len == spec.max_len else f"at most {spec.max_len}")
                 out.add("mpm.field.length", f"{o[3]} {spec.name} is {len(v)} characters; {want} allowed",
-                        o[3], o[2], v)
+                        o[3], o[2] + 4, v)
         if spec.rfu:
             out.add("mpm.rfu.id", f"{o[3]} is reserved for future use by EMVCo and must not be generated",
                     o[3], o[2], v)

@@ -24,7 +24,7 @@ def render(report: ValidationReport) -> str:
     if parsed is None:
         lines.append("Payload: not UTF-8 text")
     else:
-        lines.append(f"Payload: {len(text)} characters, {len(text.encode('utf-8'))} UTF-8 bytes; "
+        lines.append(f"Payload: {len(text)} characters, {len(text.encode('utf-8', 'surrogatepass'))} UTF-8 bytes; "
                      f"profiles: {', '.join(report.profiles)}")
     by_path: dict[str, list] = {}
     for v in report.violations:
