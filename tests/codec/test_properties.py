@@ -53,7 +53,7 @@ def test_arbitrary_bytes(data):
 
 
 def _mutate(rng: random.Random, payload: str) -> str:
-    raw = bytearray(payload.encode("utf-8"))
+    raw = bytearray(payload.encode("utf-8", "surrogateescape"))
     kind = rng.choice(["flip", "cut", "splice", "insert", "delete"])
     if not raw:
         return ""
