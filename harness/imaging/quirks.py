@@ -40,7 +40,7 @@ def reader_matrix(payload: str, variants: Iterable[Variant | str] = VARIANTS,
     rows: list[dict[str, Any]] = []
     for variant in variants:
         options = RenderOptions(variant=variant)
-        _, eci, charset = segno_arguments(payload, options.variant)
+        call = segno_arguments(payload, options.variant)
         # The light/dark array is exactly what decoding our PNG would give; skip the PNG round trip.
         dark = scale_matrix(build_symbol(payload, options.variant, options.error).matrix, options.scale, options.border)
         gray = (~dark).astype("uint8") * 255
@@ -51,7 +51,7 @@ def reader_matrix(payload: str, variants: Iterable[Variant | str] = VARIANTS,
             first = ok[0] if ok else answers[0]
             raw = first.details.get("raw_bytes") if ok else None
             rows.append({
-                "variant": options.variant.value, "encoding": charset, "eci": eci, "reader": name,
+                "variant": options.variant.value, "encoding": call.charset, "eci": call.eci, "reader": name,
                 "decoded": bool(ok),
                 "exact_utf8": bool(ok) and first.bytes == expected,
                 "text_exact": bool(ok) and first.text == payload,

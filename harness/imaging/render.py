@@ -5,6 +5,9 @@ three, in the most compact mode segno finds, and never carries an ECI designator
 
 - `utf8-eci`     UTF-8 in byte mode, preceded by ECI 26 (UTF-8): the unambiguous choice.
 - `utf8`         UTF-8 in byte mode, no ECI: what most EMV/JPQR generators make; readers must guess.
+                 Both force byte mode: given `encoding="utf-8"` alone, segno (1.6.6) picks *Kanji*
+                 mode whenever the UTF-8 bytes happen to form valid Shift_JIS pairs (e.g. "ペA"),
+                 and ZBar then reads them as Shift_JIS even with the ECI (measured; see docs/imaging.md).
 - `sjis-default` `segno.make(payload)` as a naive generator calls it: segno tries ISO-8859-1, then
                  Shift_JIS, then UTF-8, and never adds an ECI — Japanese becomes Shift_JIS bytes,
                  which are not the bytes the EMV CRC was computed over (notes/imaging.md).
@@ -90,20 +93,30 @@ def _rgb(name: str, colour: str) -> tuple[int, int, int]:
     return value >> 16, (value >> 8) & 0xFF, value & 0xFF
 
 
-def segno_arguments(payload: str, variant: Variant | str) -> tuple[str | None, bool, str]:
-    """(encoding passed to segno, eci flag, charset actually used) for a payload in a variant."""
+@dataclass(frozen=True)
+class SegnoCall:
+    """The segno arguments for a payload in a variant, and the charset its data ends up in."""
+
+    encoding: str | None
+    eci: bool
+    mode: str | None
+    charset: str
+
+
+def segno_arguments(payload: str, variant: Variant | str) -> SegnoCall:
+    """How to call segno for a payload in a variant (see the module docstring)."""
     variant = _variant(variant)
     if payload.isascii():
-        return None, False, "ascii"
+        return SegnoCall(None, False, None, "ascii")
     if variant is Variant.SJIS_DEFAULT:
         for charset in ("iso-8859-1", "shift_jis"):  # segno's own order (encoder.data_to_bytes)
             try:
                 payload.encode(charset)
-                return None, False, charset
+                return SegnoCall(None, False, None, charset)
             except UnicodeEncodeError:
                 continue
-        return None, False, "utf-8"
-    return "utf-8", variant is Variant.UTF8_ECI, "utf-8"
+        return SegnoCall(None, False, None, "utf-8")
+    return SegnoCall("utf-8", variant is Variant.UTF8_ECI, "byte", "utf-8")
 
 
 @lru_cache(maxsize=1024)
@@ -115,9 +128,9 @@ def build_symbol(payload: str, variant: Variant | str = Variant.UTF8_ECI, error:
     """The QR symbol (module matrix, version, EC level, mask) for a payload; identical to segno.make's."""
     if not isinstance(payload, str) or payload == "":
         raise RenderError("payload: expected a non-empty string")
-    encoding, eci, _ = segno_arguments(payload, variant)
+    call = segno_arguments(payload, variant)
     try:
-        return fast_matrix(payload, encoding=encoding, eci=eci, error=error)
+        return fast_matrix(payload, encoding=call.encoding, eci=call.eci, error=error, mode=call.mode)
     except segno.DataOverflowError as exc:
         raise RenderError(f"payload of {len(payload)} characters does not fit in a QR code "
                           f"at EC level {error or 'L'} ({exc})") from None
@@ -129,18 +142,19 @@ def render_png(payload: str, options: RenderOptions = RenderOptions(), *, cache:
         else build_symbol(payload, options.variant, options.error)
     dark = scale_matrix(symbol.matrix, options.scale, options.border)
     data = encode_png(dark, dark_rgb=_rgb("dark", options.dark), light_rgb=_rgb("light", options.light))
-    _, eci, charset = segno_arguments(payload, options.variant)
-    return Rendered(data, "png", options.variant, charset, eci, symbol)
+    call = segno_arguments(payload, options.variant)
+    return Rendered(data, "png", options.variant, call.charset, call.eci, symbol)
 
 
 def render_svg(payload: str, options: RenderOptions = RenderOptions()) -> Rendered:
     """SVG bytes via segno's own SVG writer, with the same symbol (same mask) as `render_png`."""
     symbol = _cached_symbol(payload, options.variant, options.error)
-    encoding, eci, charset = segno_arguments(payload, options.variant)
-    qr = segno.make(payload, encoding=encoding, eci=eci, error=options.error, micro=False, mask=symbol.mask)
+    call = segno_arguments(payload, options.variant)
+    qr = segno.make(payload, encoding=call.encoding, eci=call.eci, mode=call.mode, error=options.error,
+                    micro=False, mask=symbol.mask)
     buf = io.BytesIO()
     qr.save(buf, kind="svg", scale=options.scale, border=options.border, dark=options.dark, light=options.light)
-    return Rendered(buf.getvalue(), "svg", options.variant, charset, eci, symbol)
+    return Rendered(buf.getvalue(), "svg", options.variant, call.charset, call.eci, symbol)
 
 
 def render(payload: str, options: RenderOptions = RenderOptions(), *, kind: str = "png") -> Rendered:

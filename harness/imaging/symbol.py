@@ -137,12 +137,13 @@ def _from_segno(qr: segno.QRCode) -> Symbol:
     return Symbol(matrix.copy(), int(qr.version), qr.error, qr.mask, qr.mode)
 
 
-def _unmasked(content: str, encoding: str | None, eci: bool, error: str | None) -> tuple[tuple, int, int, object]:
+def _unmasked(content: str, encoding: str | None, eci: bool, error: str | None,
+              mode: str | None) -> tuple[tuple, int, int, object]:
     """segno's encoder (`encoder.encode` + `_encode`) up to codeword placement, before masking.
 
     Mirrors segno 1.6's private steps one for one; the equality test against `segno.make` guards it.
     """
-    segments = _enc.prepare_data(content, None, encoding)
+    segments = _enc.prepare_data(content, _enc.normalize_mode(mode), encoding)
     err = _enc.normalize_errorlevel(error, accept_none=True)
     version = _enc.find_version(segments, err, eci=eci, micro=False)
     err = _consts.ERROR_LEVEL_L if err is None else err
@@ -165,12 +166,13 @@ def _unmasked(content: str, encoding: str | None, eci: bool, error: str | None) 
     return matrix, version, err, mode
 
 
-def fast_matrix(content: str, *, encoding: str | None, eci: bool, error: str | None) -> Symbol:
-    """The symbol `segno.make(content, encoding=…, eci=…, error=…, micro=False)` would make, faster."""
+def fast_matrix(content: str, *, encoding: str | None, eci: bool, error: str | None,
+                mode: str | None = None) -> Symbol:
+    """The symbol `segno.make(content, encoding=…, eci=…, error=…, mode=…, micro=False)` would make, faster."""
     try:
-        rows, version, err, mode = _unmasked(content, encoding, eci, error)
+        rows, version, err, seg_mode = _unmasked(content, encoding, eci, error, mode)
     except (AttributeError, TypeError, KeyError):  # segno's private encoder changed: slow, sure path
-        return _from_segno(segno.make(content, encoding=encoding, eci=eci, error=error, micro=False))
+        return _from_segno(segno.make(content, encoding=encoding, eci=eci, error=error, mode=mode, micro=False))
     width = len(rows)
     unmasked = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(width, width)
     data = ~_function_region(width)
@@ -180,4 +182,4 @@ def fast_matrix(content: str, *, encoding: str | None, eci: bool, error: str | N
     _enc.add_format_info(final, version, err, best)
     _enc.add_version_info(final, version)
     matrix = np.frombuffer(b"".join(final), dtype=np.uint8).reshape(width, width).copy()
-    return Symbol(matrix, version, _enc.get_error_name(err), best, _enc.get_mode_name(mode) if mode is not None else None)
+    return Symbol(matrix, version, _enc.get_error_name(err), best, _enc.get_mode_name(seg_mode) if seg_mode is not None else None)
