@@ -1,0 +1,122 @@
+"""Property tests run against the IUT: round trip and differential against the reference."""
+from __future__ import annotations
+
+import pytest
+
+from qrinterop.conformance import judge
+from qrinterop.conformance.properties import DEFAULT_EXAMPLES, Problem, as_vector, run_property, without_crc
+from qrinterop.conformance.strategies import broken_payloads, mpm_objects, payloads
+from qrinterop.conformance.suite_rules import failure_rule
+from qrinterop.emv.mpm import build_mpm
+from qrinterop.iut.base import Reply
+from hypothesis import strategies as st
+
+pytestmark = [pytest.mark.kind(name="property"), pytest.mark.profile(name="emv")]
+
+
+def _transport(reply: Reply, rules: list[str], payload: str | None) -> Problem:
+    return Problem(f"no valid answer from the IUT: {reply.failure}", [*rules, failure_rule(reply.category)],
+                   judge.record_category(reply.category), {"payload": payload, "stderr": reply.stderr},
+                   transport=True)
+
+
+def _tree_rule(charset: bool) -> str:
+    """The catalogue rule a wrong tree most likely breaks: text not read as UTF-8, or LEN not
+    counted in characters (both show up as shifted or mangled values)."""
+    return "mpm.payload.utf8" if charset else "mpm.tlv.length"
+
+
+def _finish(conformance, result, name: str, rules: list[str]) -> None:
+    if result.problem is None:
+        conformance.finish(judge.Outcome(judge.PASSED, f"{result.examples} examples, no counterexample", rules))
+        return
+    p = result.problem
+    conformance.finish(judge.Outcome(judge.FAILED, f"{p.message} (shrunk counterexample after "
+                                     f"{result.examples} examples; see evidence.counterexample)",
+                                     list(dict.fromkeys(r for r in p.rules if r)), p.category, p.evidence))
+
+
+@pytest.mark.rule(id="iut.roundtrip")
+@pytest.mark.op(name="build")
+def test_roundtrip(iut, oracle, conformance, suite_options):
+    rules = ["iut.roundtrip"]
+    conformance.meta(id="property/roundtrip", kind="property", part="codec", feature="emv", operation="build",
+                     rules=rules)
+    conformance.skip_unless(iut, "build")
+    conformance.skip_unless(iut, "parse")
+
+    def prop(objects: list[dict]) -> Problem | None:
+        expected_payload = build_mpm(objects)
+        built = iut.build(objects, "mpm")
+        if not built.answered:
+            return _transport(built, rules, expected_payload)
+        ev = {"payload": expected_payload, "expected": {"payload": expected_payload}}
+        if not built.ok or not isinstance(built.result.get("payload"), str):
+            ev["actual"] = {"error": built.error, "result": built.result}
+            ev["counterexample"] = as_vector("build", expected_payload, True, rules, "IUT could not build these",
+                                             objects=objects)
+            return Problem(f"IUT refused to build valid objects: {built.describe_error()}", rules, "wrong-verdict", ev)
+        payload = built.result["payload"]
+        ev["actual"] = {"payload": payload}
+        broken = [v for v in oracle.violations(payload, "emv") if v[1] == "MUST"]
+        if broken:
+            named = [r for r, _, _ in broken]
+            ev["counterexample"] = as_vector("build", expected_payload, True, named,
+                                             f"IUT built {payload!r}", objects=objects)
+            return Problem("the payload the IUT built is invalid: " + "; ".join(f"{r}: {m}" for r, _, m in broken[:3]),
+                           [*rules, *named], "charset" if not payload.isascii() else "wrong-value", ev)
+        parsed = iut.parse(payload, "mpm")
+        if not parsed.answered:
+            return _transport(parsed, rules, payload)
+        back = without_crc(parsed.result.get("objects")) if parsed.ok else None
+        diff = judge.tree_diff(objects, back) if parsed.ok else [f"IUT rejected its own payload: {parsed.describe_error()}"]
+        if diff:
+            ev["diff"] = diff
+            charset = judge.looks_like_charset(objects, back)
+            ev["counterexample"] = as_vector("parse", payload, True, [_tree_rule(charset)], "round trip through the IUT",
+                                             expected={"objects": oracle.parse(payload, "mpm")[1]})
+            return Problem("parse(build(objects)) differs: " + "; ".join(diff[:3]), [*rules, _tree_rule(charset)],
+                           "charset" if charset else "wrong-value", ev)
+        return None
+
+    examples = suite_options["examples"] or DEFAULT_EXAMPLES["roundtrip"]
+    _finish(conformance, run_property(prop, mpm_objects(), examples), "roundtrip", rules)
+
+
+@pytest.mark.rule(id="iut.differential")
+@pytest.mark.op(name="parse")
+def test_differential_parse(iut, oracle, conformance, suite_options):
+    rules = ["iut.differential"]
+    conformance.meta(id="property/differential-parse", kind="differential", part="codec", feature="emv",
+                     operation="parse", rules=rules)
+    conformance.skip_unless(iut, "parse")
+
+    def prop(payload: str) -> Problem | None:
+        ref_ok, ref_objects, ref_error = oracle.parse(payload, "mpm")
+        reply = iut.parse(payload, "mpm")
+        if not reply.answered:
+            return _transport(reply, rules, payload)
+        ref_rule = ref_error.split(":", 1)[0] if ref_error else None
+        ev = {"payload": payload, "expected": {"objects": ref_objects} if ref_ok else {"error": ref_error},
+              "actual": reply.result if reply.ok else {"error": reply.error}}
+        named = [ref_rule] if ref_rule else rules
+        if ref_ok != reply.ok:
+            what = ("IUT accepted a payload the reference rejects (" + (ref_error or "") + ")") if reply.ok \
+                else f"IUT rejected a payload the reference reads: {reply.describe_error()}"
+            ev["counterexample"] = as_vector("parse", payload, ref_ok, named, what,
+                                             expected={"objects": ref_objects} if ref_ok else None)
+            return Problem(what, [*rules, *named], "wrong-verdict", ev)
+        if ref_ok:
+            diff = judge.tree_diff(ref_objects, reply.result.get("objects"))
+            if diff:
+                charset = judge.looks_like_charset(ref_objects, reply.result.get("objects"))
+                ev["diff"] = diff
+                ev["counterexample"] = as_vector("parse", payload, True, [_tree_rule(charset)], "trees differ",
+                                                 expected={"objects": ref_objects})
+                return Problem("IUT reads a different tree: " + "; ".join(diff[:3]), [*rules, _tree_rule(charset)],
+                               "charset" if charset else "wrong-value", ev)
+        return None
+
+    examples = suite_options["examples"] or DEFAULT_EXAMPLES["differential"]
+    strategy = st.one_of(payloads(), broken_payloads())
+    _finish(conformance, run_property(prop, strategy, examples), "differential", rules)
