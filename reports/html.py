@@ -35,8 +35,8 @@ pre{background:#f8f9fa;border:1px solid #e8eaed;padding:.6em;overflow-x:auto;whi
 .case{border-left:4px solid #d93025;padding:.2em .8em;margin:.8em 0} .case.warning,.case.skipped{border-color:#f9ab00}
 .case.expected-failure{border-color:#e37400}
 .why{font-weight:600} .meta{color:#5f6368;font-size:.9em}
-.diff .add{color:#137333;background:#e6f4ea;display:block} .diff .del{color:#a50e0e;background:#fce8e6;display:block}
-.diff .hunk{color:#5f6368;display:block}
+.diff span{display:inline-block;width:100%} .diff .add{color:#137333;background:#e6f4ea}
+.diff .del{color:#a50e0e;background:#fce8e6} .diff .hunk{color:#5f6368}
 img.qr{max-width:220px;image-rendering:pixelated;border:1px solid #dadce0}
 """
 
