@@ -7,6 +7,7 @@ The pixel limit is checked from the header, before any pixel is decoded.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Union
@@ -19,6 +20,9 @@ from qrinterop.imaging.errors import ImageError, ImageTooLarge
 # 40 megapixels: a phone photo is 12–48 MP; a rendered payment code is well under 1 MP.
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP"),
+               (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
 
 ImageSource = Union[bytes, bytearray, memoryview, str, Path, np.ndarray, Image.Image]
 
@@ -109,11 +113,16 @@ def _decode(data: bytes, name: str, max_pixels: int) -> np.ndarray:
     except Image.DecompressionBombError as exc:
         # Pillow's guard fires inside Image.open, before we see the size, when the image is over
         # twice Image.MAX_IMAGE_PIXELS; we do not raise that global, so it also bounds max_pixels.
-        raise ImageTooLarge(None, min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or 0)) or max_pixels,
+        # Its message is the only place the size is given ("Image size (N pixels) exceeds …").
+        size = re.search(r"\((\d+) pixels\)", str(exc))
+        raise ImageTooLarge(int(size.group(1)) if size else None, max_pixels,
                             source=name, detail=f"Pillow: {exc}") from None
     except UnidentifiedImageError:
-        head = data[:8]
-        raise ImageError(f"not an image Pillow recognises (first bytes {head!r})", source=name) from None
+        kind = next((k for sig, k in _SIGNATURES if data.startswith(sig)), None)
+        if kind:
+            raise ImageError(f"truncated or corrupt {kind}: Pillow cannot read even its header "
+                             f"({len(data)} bytes)", source=name) from None
+        raise ImageError(f"not an image Pillow recognises (first bytes {data[:8]!r})", source=name) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         # Pillow signals truncated or corrupt data with these (e.g. "image file is truncated").
         raise ImageError(f"corrupt or truncated image data: {exc}", source=name) from None
