@@ -1,0 +1,272 @@
+"""`qrinterop certify`: run the conformance suite against an IUT and say what conforms.
+
+    qrinterop certify [--iut SPEC] [--profile P,…] [--vectors DIR] [--out reports/out]
+                      [--expected-failures FILE] [-n N] [--json]
+
+Runs the suite in-process with `pytest.main` (pytest-xdist workers when `-n N`), allure-pytest
+writing `<out>/allure-results`, the plugin writing `<out>/run.json`, JUnit to `<out>/junit.xml`,
+pytest's own output to `<out>/pytest.log`; then the report writers when they are installed.
+Prints one line per rule and exits 0 only when every MUST rule passes, 1 otherwise, 2 on
+usage errors. With no `--iut` it certifies the bundled reference implementation.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from qrinterop.errors import UsageError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("certify", help="certify an implementation against the conformance suite",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--iut", default=None, help="python:pkg.mod:factory | jsonl:<command line> | http://host:port "
+                   "(default: the bundled reference implementation)")
+    p.add_argument("--profile", action="append", default=None, help="profile to certify (repeat or comma-separate)")
+    p.add_argument("--vectors", default=None, help="vector directory (default: the bundled vectors/)")
+    p.add_argument("--out", default=None, help="output directory (default: reports/out)")
+    p.add_argument("--expected-failures", default=None, metavar="FILE",
+                   help="JSON {rule-or-vector-id: reason} of known deviations")
+    p.add_argument("-n", "--workers", type=int, default=0, metavar="N", help="pytest-xdist workers (0: one process)")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per-request IUT timeout (jsonl, http)")
+    p.add_argument("--examples", type=int, default=None, metavar="N", help="hypothesis examples per property test")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=certify)
+
+
+def certify(args: argparse.Namespace) -> int:
+    from qrinterop.paths import REPORTS_OUT, ROOT, VECTORS_DIR
+    plan = _plan(args, VECTORS_DIR, REPORTS_OUT)
+    err = sys.stderr
+    print(f"certify: {plan['spec']} — vectors {plan['vectors']} → {plan['out']}", file=err)
+    hello = _preflight(plan["spec"], args.timeout)
+    if isinstance(hello, str):
+        print(f"certify: the IUT is unavailable: {hello}", file=err)
+        return EXIT_FAIL
+    print(f"certify: IUT {hello['name']} {hello['version']} — ops {', '.join(hello['ops'])}; "
+          f"profiles {', '.join(hello['profiles']) or '(none declared)'}", file=err)
+    code = _run_pytest(plan, args, ROOT)
+    run_json = plan["out"] / "run.json"
+    if code in (3, 4) or not run_json.is_file():
+        log = plan["out"] / "pytest.log"
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.is_file() else ""
+        print(f"certify: the suite could not run (pytest exit {code}); end of {log}:\n{tail}", file=err)
+        return EXIT_USAGE if code == 4 else EXIT_INTERNAL
+    from qrinterop.runrecord import read_run_record
+    record = read_run_record(run_json)
+    reports_note = _build_reports(run_json, plan["out"])
+    summary = summarise(record)
+    if args.json:
+        print(json.dumps({**summary, "out": str(plan["out"]), "reports": reports_note}, ensure_ascii=False, indent=1))
+    else:
+        print_summary(summary, sys.stdout)
+        print(f"\nrun record: {run_json}\n{reports_note}")
+    return EXIT_OK if summary["certified"] else EXIT_FAIL
+
+
+# ---- plan and checks (usage errors before anything runs) -----------------------------------
+
+def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) -> dict[str, Any]:
+    from qrinterop.iut import REFERENCE_SPEC, adapter_of
+    spec = (args.iut or REFERENCE_SPEC).strip()
+    adapter_of(spec)                                   # UsageError naming the three forms
+    vectors = Path(args.vectors) if args.vectors else default_vectors
+    if args.vectors and not vectors.is_dir():
+        raise UsageError(f"--vectors {vectors}: not a directory")
+    profiles = [p.strip() for item in args.profile or [] for p in item.split(",") if p.strip()]
+    if profiles:
+        from qrinterop.rules import profile_names
+        known = profile_names()
+        unknown = [p for p in profiles if p not in known]
+        if unknown:
+            raise UsageError(f"--profile {', '.join(unknown)}: unknown; known profiles: {', '.join(known)}")
+    if args.expected_failures and not Path(args.expected_failures).is_file():
+        raise UsageError(f"--expected-failures {args.expected_failures}: no such file")
+    if args.workers < 0:
+        raise UsageError("-n must be 0 or more")
+    out = Path(args.out) if args.out else default_out
+    out.mkdir(parents=True, exist_ok=True)
+    return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out}
+
+
+def _preflight(spec: str, timeout: float) -> dict[str, Any] | str:
+    """Ask hello once before the suite starts: an IUT that cannot start fails fast, with why."""
+    from qrinterop.iut import open_iut
+    from qrinterop.errors import QrInteropError
+    try:
+        with open_iut(spec, timeout=timeout) as iut:
+            return iut.hello().to_dict()
+    except UsageError:
+        raise
+    except QrInteropError as exc:
+        return str(exc)
+
+
+# ---- running the suite ----------------------------------------------------------------------
+
+def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> int:
+    import pytest
+    out: Path = plan["out"]
+    ini = out / ".certify-pytest.ini"          # our own config: a project's addopts must not leak in
+    ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
+    argv = ["-c", str(ini), "--rootdir", str(root), "-p", "no:cacheprovider", "-q",
+            "--pyargs", "qrinterop.conformance", "--iut", plan["spec"], "--vectors", str(plan["vectors"]),
+            "--run-record", str(out / "run.json"), "--junitxml", str(out / "junit.xml"),
+            "--iut-timeout", str(args.timeout), "-W", "ignore::pytest.PytestUnraisableExceptionWarning"]
+    if _has_allure():
+        argv += ["--alluredir", str(out / "allure-results"), "--clean-alluredir"]
+    if plan["profiles"]:
+        argv += ["--profile", ",".join(plan["profiles"])]
+    if args.expected_failures:
+        argv += ["--expected-failures", args.expected_failures]
+    if args.examples:
+        argv += ["--qr-examples", str(args.examples)]
+    if args.workers:
+        argv += ["-n", str(args.workers)]
+    progress = Progress(_real_stderr())
+    with open(out / "pytest.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        try:
+            code = int(pytest.main(argv, plugins=[progress]))
+        finally:
+            progress.done()
+    return code
+
+
+def _has_allure() -> bool:
+    try:
+        import allure_pytest  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def _real_stderr() -> TextIO:
+    """pytest captures fd 2 while tests run; the progress line writes to a duplicate of it."""
+    try:
+        return os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+    except (OSError, ValueError, AttributeError):
+        return sys.stderr
+
+
+class Progress:
+    """A progress bar on a terminal; on a pipe, a line every few seconds (long runs only)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.total, self.seen, self.failed = stream, 0, 0, 0
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.started = self.last = time.monotonic()
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        self.total = len(session.items)
+
+    @__import__("pytest").hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self.total = max(self.total, len(ids))
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.seen += 1
+            self.failed += int(report.failed)
+            self._show()
+
+    def _show(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.tty:
+            if force or now - self.last > 0.1:
+                width = 30
+                filled = int(width * self.seen / self.total) if self.total else 0
+                self.stream.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {self.seen}/{self.total or '?'}"
+                                  f"  {self.failed} failed  {now - self.started:5.1f} s")
+                self.stream.flush()
+                self.last = now
+        elif now - self.last > 5.0:
+            self.stream.write(f"certify: {self.seen}/{self.total or '?'} tests, {self.failed} failed, "
+                              f"{now - self.started:.0f} s\n")
+            self.last = now
+
+    def done(self) -> None:
+        if self.tty:
+            self._show(force=True)
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+# ---- summary ------------------------------------------------------------------------------
+
+def summarise(record: Any) -> dict[str, Any]:
+    from qrinterop.runrecord import must_rules_pass, rule_verdicts, tests_by_status
+    verdicts = rule_verdicts(record)
+    levels = {r["id"]: r.get("level", "MUST") for r in record.rules}
+    rows = []
+    for rule, verdict in verdicts.items():
+        tests = [t for t in record.tests if rule in t.rules]
+        counts = tests_by_status(tests)
+        first = next((t for t in tests if t.status == "failed"), None) or \
+            next((t for t in tests if t.status in ("warning", "expected-failure")), None)
+        rows.append({"rule": rule, "level": levels.get(rule, "MUST"), "verdict": verdict, "counts": counts,
+                     "first": {"test": first.id, "message": first.message} if first else None})
+    order = {"fail": 0, "expected-failure": 1, "warning": 2, "not-implemented": 3, "pass": 4}
+    rows.sort(key=lambda r: (order.get(r["verdict"], 5), r["rule"]))
+    failing = [r["rule"] for r in rows if r["verdict"] == "fail" and r["level"] == "MUST"]
+    certified = record.complete and must_rules_pass(record) and \
+        any(r["verdict"] == "pass" and r["level"] == "MUST" for r in rows)
+    return {"certified": certified, "complete": record.complete, "iut": record.iut,
+            "tests": tests_by_status(record.tests), "failingMustRules": failing, "rules": rows}
+
+
+def print_summary(summary: dict[str, Any], out: TextIO) -> None:
+    out.write(f"{'rule':34} {'level':6} {'verdict':16} {'pass':>5} {'fail':>5} {'warn':>5} {'skip':>5} {'xfail':>5}\n")
+    for row in summary["rules"]:
+        c = row["counts"]
+        out.write(f"{row['rule']:34} {row['level']:6} {row['verdict']:16} {c['passed']:5} {c['failed']:5} "
+                  f"{c['warning']:5} {c['skipped']:5} {c['expected-failure']:5}\n")
+        if row["first"] and row["verdict"] != "pass":
+            out.write(f"    {row['first']['test']}: {_clip(row['first']['message'] or '', 150)}\n")
+    t = summary["tests"]
+    out.write(f"\ntests: {t['passed']} passed, {t['failed']} failed, {t['warning']} warning, "
+              f"{t['skipped']} skipped, {t['expected-failure']} expected-failure\n")
+    iut = summary["iut"]
+    who = f"{iut.get('name')} {iut.get('version')} ({iut.get('spec')})"
+    if not summary["complete"]:
+        out.write(f"INCOMPLETE: the run was interrupted; {who} is not certified\n")
+    elif summary["certified"]:
+        out.write(f"CERTIFIED: every MUST rule passes for {who}\n")
+    elif summary["failingMustRules"]:
+        out.write(f"NOT CERTIFIED: {len(summary['failingMustRules'])} MUST rule(s) fail for {who}: "
+                  f"{', '.join(summary['failingMustRules'])}\n")
+    else:
+        out.write(f"NOT CERTIFIED: no MUST rule was tested for {who}\n")
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _build_reports(run_json: Path, out: Path) -> str:
+    try:
+        import qrinterop.reports as reports
+    except ImportError:
+        return "reports: qrinterop.reports is missing; wrote run.json and junit.xml only"
+    builder = getattr(reports, "build_reports", None)
+    if builder is None:
+        try:
+            from qrinterop.reports import build as build_module
+            builder = getattr(build_module, "build_reports", None)
+        except ImportError:
+            builder = None
+    if builder is None:
+        return "reports: no report builder (qrinterop.reports.build_reports) yet; wrote run.json and junit.xml only"
+    try:
+        written = builder(run_json, out)
+    except Exception as exc:  # a report writer failing must not change the verdict
+        return f"reports: the report builder failed: {type(exc).__name__}: {exc}"
+    return f"reports: written to {out}" + (f" ({', '.join(map(str, written))})" if isinstance(written, (list, tuple)) else "")
