@@ -72,8 +72,9 @@ def is_template(parent: str, ident: str) -> bool:
 
 
 class Node:
-    def __init__(self, ident: str, value: str, offset: int, path: str) -> None:
+    def __init__(self, ident: str, value: str, offset: int, path: str, size: int) -> None:
         self.id, self.value, self.offset, self.path = ident, value, offset, path
+        self.size = size  # the declared length, in the tokenizer's units
         self.children: list[Node] | None = None
 
 
@@ -102,7 +103,7 @@ def tokenize(text, start: int, end: int, parent: str, errors: list[tuple[str, st
         if i + 4 + n > end:
             errors.append(("mpm.tlv.truncated", f"{path} at offset {i} declares {n} but {end - i - 4} remain"))
             break
-        node = Node(ident, decode(text[i + 4:i + 4 + n]), i + 4, path)
+        node = Node(ident, decode(text[i + 4:i + 4 + n]), i + 4, path, n)
         if n and is_template(parent, ident):
             node.children = tokenize(text, i + 4, i + 4 + n, path, errors, decode)
         nodes.append(node)
@@ -119,8 +120,8 @@ def mangle(value: str) -> str:
     return value.encode("utf-8").decode("latin-1")
 
 
-def latin1(unit: bytes) -> str:
-    return unit.decode("latin-1")
+def utf8(unit: bytes) -> str:
+    return unit.decode("utf-8", errors="replace")
 
 
 # --- planted crash and hang ----------------------------------------------------------------
@@ -217,9 +218,14 @@ AMOUNT = re.compile(r"(?=.*[1-9])[0-9]+(\.[0-9]*)?")
 ROOT_FIELDS = {"00": ("N", 2, 2), "01": ("N", 2, 2), "52": ("N", 4, 4), "53": ("N", 3, 3),
                "54": ("ans", 1, 13), "55": ("N", 2, 2), "56": ("ans", 1, 13), "57": ("ans", 1, 5),
                "58": ("ans", 2, 2), "59": ("ans", 1, 25), "60": ("ans", 1, 15), "61": ("ans", 1, 10),
-               **{f"{n:02d}": ("ans", 1, 99) for n in range(2, 26)}}
-ADF_FIELDS = {**{f"{n:02d}": ("ans", 1, 25) for n in range(1, 9)}, "09": ("ans", 1, 3)}
-LANGUAGE_FIELDS = {"00": ("ans", 2, 2), "01": ("S", 1, 25), "02": ("S", 1, 15)}
+               **{f"{n:02d}": ("ans", 1, 99) for n in range(2, 26)},
+               **{f"{n:02d}": ("S", 1, 99) for n in range(65, 80)}}
+ADF_FIELDS = {**{f"{n:02d}": ("ans", 1, 25) for n in range(1, 9)}, "09": ("ans", 1, 3),
+              "10": ("ans", 1, 99), "11": ("ans", 1, 99), **{f"{n:02d}": ("S", 1, 99) for n in range(12, 50)}}
+LANGUAGE_FIELDS = {"00": ("ans", 2, 2), "01": ("S", 1, 25), "02": ("S", 1, 15),
+                   **{f"{n:02d}": ("S", 1, 99) for n in range(3, 100)}}
+TEMPLATE_FIELDS = {"00": ("ans", 1, 32), **{f"{n:02d}": ("S", 1, 99) for n in range(1, 100)}}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def field_spec(parent: str, ident: str):
@@ -229,24 +235,37 @@ def field_spec(parent: str, ident: str):
         return LANGUAGE_FIELDS.get(ident)
     if parent == "62":
         return ADF_FIELDS.get(ident)
-    return ("ans", 1, 32) if ident == "00" else None
+    return TEMPLATE_FIELDS.get(ident)
+
+
+def needs_gui(path: str) -> bool:
+    top, _, sub = path.partition(".")
+    if not sub:
+        return 26 <= int(top) <= 51 or int(top) >= 80
+    return top == "62" and int(sub) >= 50
 
 
 def check_fields(nodes: list[Node], parent: str, add) -> None:
     # PLANTED BUG (d): no duplicate-id check here either.
     for node in nodes:
-        spec = field_spec(parent, node.id)
-        if spec and not (parent == "" and node.id == "63"):
-            fmt, low, high = spec
-            n = len(node.value)
-            if n and not low <= n <= high:
-                add("mpm.field.length", f"{node.path} has {n} characters; {low}..{high} required")
-            if fmt == "N" and n and not re.fullmatch(r"[0-9]+", node.value):
-                add("mpm.field.format", f"{node.path} must be digits")
-            if fmt == "ans" and not ANS.fullmatch(node.value):
-                add("mpm.field.format", f"{node.path} must be printable ASCII")
-        if node.children:
+        if node.children is not None:
+            if needs_gui(node.path) and not any(c.id == "00" for c in node.children):
+                add("mpm.template.gui", f"template {node.path} has no sub-ID 00")
             check_fields(node.children, node.path, add)
+            continue
+        spec = field_spec(parent, node.id)
+        n = node.size
+        if not spec or not n or (parent == "" and node.id == "63"):
+            continue
+        fmt, low, high = spec
+        if not low <= n <= high:
+            add("mpm.field.length", f"{node.path} has length {n}; {low}..{high} required")
+        if fmt == "N" and not re.fullmatch(r"[0-9]+", node.value):
+            add("mpm.field.format", f"{node.path} must be digits")
+        if fmt == "ans" and not ANS.fullmatch(node.value):
+            add("mpm.field.format", f"{node.path} must be printable ASCII")
+        if fmt == "S" and CONTROL.search(node.value):
+            add("mpm.field.format", f"{node.path} must not hold control characters")
 
 
 def validate(payload: str) -> list[dict]:
@@ -261,7 +280,7 @@ def validate(payload: str) -> list[dict]:
     raw = payload.encode("utf-8")
     errors: list[tuple[str, str]] = []
     # PLANTED BUG (b): LEN is taken as a count of UTF-8 bytes.
-    roots = tokenize(raw, 0, len(raw), "", errors, latin1)
+    roots = tokenize(raw, 0, len(raw), "", errors, utf8)
     for rule, message in errors:
         add(rule, message)
     broken = any(rule in ("mpm.tlv.id", "mpm.tlv.length", "mpm.tlv.truncated") for rule, _ in errors)
@@ -283,7 +302,7 @@ def validate(payload: str) -> list[dict]:
         if want != last.value.upper():
             add("mpm.crc.mismatch", f"CRC (63) is {last.value} but the payload's CRC is {want}")
 
-    if roots and "00" in first and roots[0].id != "00":
+    if roots and roots[0].id != "00":
         add("mpm.order.pfi_first", "payload format indicator (00) must come first")
     if "00" in first and first["00"].value != "01":
         add("mpm.pfi.value", "payload format indicator (00) must be 01")
@@ -296,8 +315,10 @@ def validate(payload: str) -> list[dict]:
     check_fields(roots, "", add)
 
     init = first.get("01")
-    if init and re.fullmatch(r"[0-9]{2}", init.value) and init.value not in ("11", "12"):
-        add("mpm.field.format", "point of initiation (01) must be 11 or 12")
+    if init and init.value not in ("11", "12"):
+        add("mpm.poi.value", "point of initiation (01) must be 11 or 12")
+    if "58" in first and not re.fullmatch(r"[A-Z]{2}", first["58"].value):
+        add("mpm.country.format", "country code (58) must be two upper-case letters")
     if "54" in first and not AMOUNT.fullmatch(first["54"].value):
         add("mpm.amount.format", "transaction amount (54) is not a non-zero number")
     tip = first["55"].value if "55" in first else None
@@ -315,13 +336,21 @@ def validate(payload: str) -> list[dict]:
         add("mpm.tip.percentage", "57 must be absent unless tip indicator is 03")
     if "57" in first:
         value = first["57"].value
-        if not (re.fullmatch(r"[0-9]+(\.[0-9]*)?", value) and 0.01 <= float(value) <= 99.99):
+        if not (re.fullmatch(r"[0-9]{1,2}(\.[0-9]{1,2})?", value) and float(value) >= 0.01):
             add("mpm.tip.percentage", "percentage fee (57) is not in 00.01..99.99")
     adf = first.get("62")
     if adf is not None and adf.children:
         consumer = next((c for c in adf.children if c.id == "09"), None)
         if consumer and not re.fullmatch(r"(?!.*(.).*\1)[AME]{1,3}", consumer.value):
-            add("mpm.field.format", "62.09 must combine A, M, E each at most once")
+            add("mpm.adf.consumer_request", "62.09 must combine A, M, E each at most once")
+    lang = first.get("64")
+    if lang is not None and lang.children is not None:
+        ids = {c.id: c for c in lang.children}
+        for sub in ("00", "01"):
+            if sub not in ids:
+                add("mpm.lang.required", f"language template (64) has no 64.{sub}")
+        if "00" in ids and not re.fullmatch(r"[A-Za-z]{2}", ids["00"].value):
+            add("mpm.lang.code", "64.00 must be two letters (ISO 639-1)")
     return violations
 
 

@@ -672,13 +672,16 @@ typedef struct {
     size_t min, max;
 } FieldSpec;
 
+/* Data dictionary (notes §2, §3) of every primitive object: 'N' digits, 'A' ans (0x20-0x7E),
+ * 'S' any character except controls. */
 static bool field_spec(const char *parent, int id, FieldSpec *fs) {
     static const struct { int id; FieldSpec fs; } root[] = {
         {0, {'N', 2, 2}},  {1, {'N', 2, 2}},  {52, {'N', 4, 4}}, {53, {'N', 3, 3}}, {54, {'A', 1, 13}},
         {55, {'N', 2, 2}}, {56, {'A', 1, 13}}, {57, {'A', 1, 5}}, {58, {'A', 2, 2}}, {59, {'A', 1, 25}},
         {60, {'A', 1, 15}}, {61, {'A', 1, 10}}};
     if (parent[0] == '\0') {
-        if (id >= 2 && id <= 25) { *fs = (FieldSpec){'A', 1, 99}; return true; }
+        if (id >= 2 && id <= 25) { *fs = (FieldSpec){'A', 1, 99}; return true; }  /* primitive MAI */
+        if (id >= 65 && id <= 79) { *fs = (FieldSpec){'S', 1, 99}; return true; } /* RFU, tolerated */
         for (size_t i = 0; i < sizeof root / sizeof root[0]; i++)
             if (root[i].id == id) { *fs = root[i].fs; return true; }
         return false;
@@ -687,31 +690,59 @@ static bool field_spec(const char *parent, int id, FieldSpec *fs) {
         if (id == 0) { *fs = (FieldSpec){'A', 2, 2}; return true; }
         if (id == 1) { *fs = (FieldSpec){'S', 1, 25}; return true; }
         if (id == 2) { *fs = (FieldSpec){'S', 1, 15}; return true; }
-        return false;
+        *fs = (FieldSpec){'S', 1, 99};
+        return true;
     }
     if (strcmp(parent, "62") == 0) {
         if (id >= 1 && id <= 8) { *fs = (FieldSpec){'A', 1, 25}; return true; }
         if (id == 9) { *fs = (FieldSpec){'A', 1, 3}; return true; }
+        if (id == 10 || id == 11) { *fs = (FieldSpec){'A', 1, 99}; return true; }
+        if (id >= 12 && id <= 49) { *fs = (FieldSpec){'S', 1, 99}; return true; }
         return false;
     }
-    if (id == 0) { *fs = (FieldSpec){'A', 1, 32}; return true; } /* GUID of a template */
+    if (id == 0) *fs = (FieldSpec){'A', 1, 32}; /* Globally Unique Identifier */
+    else *fs = (FieldSpec){'S', 1, 99};
+    return true;
+}
+
+/* C0 and C1 control characters: bytes 0x00-0x1F, 0x7F, and U+0080-U+009F (C2 80..C2 9F). */
+static bool has_control(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F) return true;
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) return true;
+    }
     return false;
+}
+
+/* Templates that must carry a GUI, sub-ID 00 (§4.7.11.2, §4.8.1.5, §4.11.1.2). */
+static bool needs_gui(const char *parent, int id) {
+    if (parent[0] == '\0') return (id >= 26 && id <= 51) || id >= 80;
+    return strcmp(parent, "62") == 0 && id >= 50;
 }
 
 static void check_fields(const Node *nodes, size_t n, const char *parent, Violations *vs) {
     for (size_t i = 0; i < n; i++) {
         const Node *nd = &nodes[i];
         int id = atoi(nd->id);
-        FieldSpec fs;
-        if (!(parent[0] == '\0' && id == 63) && field_spec(parent, id, &fs)) {
-            if (nd->nchars > 0 && (nd->nchars < fs.min || nd->nchars > fs.max))
-                viol_addf(vs, "mpm.field.length", "%s has %zu characters; %zu..%zu required", nd->path, nd->nchars, fs.min, fs.max);
-            if (fs.fmt == 'N' && nd->nchars > 0 && !all_digits(nd->val, nd->vbytes))
-                viol_addf(vs, "mpm.field.format", "%s must be digits", nd->path);
-            if (fs.fmt == 'A' && !all_ans(nd->val, nd->vbytes))
-                viol_addf(vs, "mpm.field.format", "%s must be printable ASCII (ans)", nd->path);
+        if (nd->is_template && nd->nchars > 0) {
+            bool gui = false;
+            for (size_t k = 0; k < nd->nkids; k++) gui |= strcmp(nd->kids[k].id, "00") == 0;
+            if (needs_gui(parent, id) && !gui)
+                viol_addf(vs, "mpm.template.gui", "template %s has no sub-ID 00 (Globally Unique Identifier)", nd->path);
+            check_fields(nd->kids, nd->nkids, nd->path, vs);
+            continue;
         }
-        if (nd->nkids) check_fields(nd->kids, nd->nkids, nd->path, vs);
+        FieldSpec fs;
+        if (nd->nchars == 0 || (parent[0] == '\0' && id == 63) || !field_spec(parent, id, &fs)) continue;
+        if (nd->nchars < fs.min || nd->nchars > fs.max)
+            viol_addf(vs, "mpm.field.length", "%s has %zu characters; %zu..%zu required", nd->path, nd->nchars, fs.min, fs.max);
+        if (fs.fmt == 'N' && !all_digits(nd->val, nd->vbytes))
+            viol_addf(vs, "mpm.field.format", "%s must be digits", nd->path);
+        if (fs.fmt == 'A' && !all_ans(nd->val, nd->vbytes))
+            viol_addf(vs, "mpm.field.format", "%s must be printable ASCII (ans)", nd->path);
+        if (fs.fmt == 'S' && has_control(nd->val, nd->vbytes))
+            viol_addf(vs, "mpm.field.format", "%s must not hold control characters", nd->path);
     }
 }
 
@@ -764,7 +795,7 @@ static void validate_mpm(const Text *t, Violations *vs) {
     }
 
     const Node *pfi = find(roots, n, "00");
-    if (n && pfi && strcmp(roots[0].id, "00") != 0)
+    if (n && strcmp(roots[0].id, "00") != 0)
         viol_addf(vs, "mpm.order.pfi_first", "payload format indicator (00) must come first; the payload starts with %s", roots[0].id);
     if (pfi && !val_is(pfi, "01")) viol_addf(vs, "mpm.pfi.value", "payload format indicator (00) must be \"01\"");
     if (!broken) {
@@ -782,8 +813,12 @@ static void validate_mpm(const Text *t, Violations *vs) {
     check_fields(roots, n, "", vs);
 
     const Node *init = find(roots, n, "01");
-    if (init && all_digits(init->val, init->vbytes) && init->vbytes == 2 && !val_is(init, "11") && !val_is(init, "12"))
-        viol_addf(vs, "mpm.field.format", "point of initiation (01) must be \"11\" or \"12\"");
+    if (init && !val_is(init, "11") && !val_is(init, "12"))
+        viol_addf(vs, "mpm.poi.value", "point of initiation (01) must be \"11\" or \"12\"");
+    const Node *country = find(roots, n, "58");
+    if (country && !(country->vbytes == 2 && country->val[0] >= 'A' && country->val[0] <= 'Z' &&
+                     country->val[1] >= 'A' && country->val[1] <= 'Z'))
+        viol_addf(vs, "mpm.country.format", "country code (58) must be two upper-case letters (ISO 3166-1)");
     const Node *amount = find(roots, n, "54");
     if (amount && !number_ok(amount->val, amount->vbytes, true))
         viol_addf(vs, "mpm.amount.format", "transaction amount (54) is not a non-zero number with at most one \".\"");
@@ -798,13 +833,18 @@ static void validate_mpm(const Text *t, Violations *vs) {
     if (val_is(tip, "03") && !pct) viol_addf(vs, "mpm.tip.percentage", "tip indicator 03 (percentage fee) requires 57");
     if (pct && !val_is(tip, "03")) viol_addf(vs, "mpm.tip.percentage", "57 (percentage fee) must be absent unless tip indicator is 03");
     if (pct) {
-        bool ok = number_ok(pct->val, pct->vbytes, false) && pct->vbytes <= 16;
+        /* 1-2 digits, optionally "." and 1-2 decimals: "00.01".."99.99" (§4.7.8) */
+        size_t dot = 0;
+        while (dot < pct->vbytes && pct->val[dot] != '.') dot++;
+        size_t decimals = dot < pct->vbytes ? pct->vbytes - dot - 1 : 0;
+        bool ok = number_ok(pct->val, pct->vbytes, false) && dot >= 1 && dot <= 2 &&
+                  (dot == pct->vbytes || (decimals >= 1 && decimals <= 2));
         if (ok) {
             char tmp[17];
             memcpy(tmp, pct->val, pct->vbytes);
             tmp[pct->vbytes] = '\0';
             double v = strtod(tmp, NULL);
-            ok = v >= 0.01 && v <= 99.99;
+            ok = v >= 0.01;
         }
         if (!ok) viol_addf(vs, "mpm.tip.percentage", "percentage fee (57) is not in 00.01..99.99");
     }
@@ -820,8 +860,18 @@ static void validate_mpm(const Text *t, Violations *vs) {
                 ok = c == 'A' || c == 'M' || c == 'E';
                 for (size_t b = a + 1; ok && b < req->vbytes; b++) ok = req->val[b] != c;
             }
-            if (!ok) viol_addf(vs, "mpm.field.format", "62.09 must be a combination of A, M, E each at most once");
+            if (!ok) viol_addf(vs, "mpm.adf.consumer_request", "62.09 must be a combination of A, M, E each at most once");
         }
+    }
+    const Node *lang = find(roots, n, "64");
+    if (lang && lang->nchars > 0) {
+        if (!find(lang->kids, lang->nkids, "00")) viol_addf(vs, "mpm.lang.required", "language template (64) has no 64.00");
+        if (!find(lang->kids, lang->nkids, "01")) viol_addf(vs, "mpm.lang.required", "language template (64) has no 64.01");
+        const Node *code = find(lang->kids, lang->nkids, "00");
+        bool letters = code && code->vbytes == 2;
+        for (size_t k = 0; letters && k < 2; k++)
+            letters = (code->val[k] >= 'A' && code->val[k] <= 'Z') || (code->val[k] >= 'a' && code->val[k] <= 'z');
+        if (code && !letters) viol_addf(vs, "mpm.lang.code", "64.00 must be two letters (ISO 639-1)");
     }
     nodes_free(roots, n);
 }

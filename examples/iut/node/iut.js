@@ -183,39 +183,62 @@ function opBuild(req) {
 const ANS = /^[\x20-\x7e]*$/;
 const AMOUNT = /^(?=.*[1-9])[0-9]+(\.[0-9]*)?$/; // notes §4.4: digits, at most one ".", not zero
 
-// Root fields: [format, min length, max length]. N = digits, ans = printable ASCII, S = any.
+// Data dictionary (notes §2, §3): [format, min length, max length] of every primitive object.
+// N = digits, ans = printable ASCII 0x20-0x7E, S = any character except controls.
+const pad = (n) => String(n).padStart(2, '0');
+const range = (lo, hi, spec, into) => { for (let n = lo; n <= hi; n++) into[pad(n)] = spec; };
 const ROOT_FIELDS = {
   '00': ['N', 2, 2], '01': ['N', 2, 2], '52': ['N', 4, 4], '53': ['N', 3, 3],
   '54': ['ans', 1, 13], '55': ['N', 2, 2], '56': ['ans', 1, 13], '57': ['ans', 1, 5],
   '58': ['ans', 2, 2], '59': ['ans', 1, 25], '60': ['ans', 1, 15], '61': ['ans', 1, 10],
 };
-for (let n = 2; n <= 25; n++) ROOT_FIELDS[String(n).padStart(2, '0')] = ['ans', 1, 99];
-const ADF_FIELDS = { '09': ['ans', 1, 3] };
-for (let n = 1; n <= 8; n++) ADF_FIELDS[String(n).padStart(2, '0')] = ['ans', 1, 25];
+range(2, 25, ['ans', 1, 99], ROOT_FIELDS); // primitive MAI (Visa, Mastercard, ...)
+range(65, 79, ['S', 1, 99], ROOT_FIELDS); // RFU: tolerated when read
+const ADF_FIELDS = { '09': ['ans', 1, 3], '10': ['ans', 1, 99], '11': ['ans', 1, 99] };
+range(1, 8, ['ans', 1, 25], ADF_FIELDS);
+range(12, 49, ['S', 1, 99], ADF_FIELDS);
 const LANGUAGE_FIELDS = { '00': ['ans', 2, 2], '01': ['S', 1, 25], '02': ['S', 1, 15] };
-const GUID = ['ans', 1, 32];
+range(3, 99, ['S', 1, 99], LANGUAGE_FIELDS);
+const TEMPLATE_FIELDS = { '00': ['ans', 1, 32] }; // 00 = Globally Unique Identifier
+range(1, 99, ['S', 1, 99], TEMPLATE_FIELDS);
 
 function fieldSpec(parentPath, id) {
   if (parentPath === '') return ROOT_FIELDS[id];
   if (parentPath === '64') return LANGUAGE_FIELDS[id];
   if (parentPath === '62') return ADF_FIELDS[id];
-  if (id === '00') return GUID; // MAI, unreserved and payment-system templates
-  return undefined;
+  return TEMPLATE_FIELDS[id]; // MAI, unreserved and payment-system templates
 }
+
+// Templates that must carry a Globally Unique Identifier, sub-ID 00 (§4.7.11.2, §4.8.1.5, §4.11.1.2).
+function needsGui(path) {
+  const [top, sub] = path.split('.');
+  const n = Number(top);
+  if (sub === undefined) return (n >= 26 && n <= 51) || n >= 80;
+  return top === '62' && Number(sub) >= 50;
+}
+
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 function checkFields(nodes, parentPath, add) {
   for (const node of nodes) {
-    const spec = fieldSpec(parentPath, node.id);
-    if (spec && node.id !== '63') {
-      const [fmt, min, max] = spec;
-      const n = node.chars.length;
-      if (n > 0 && (n < min || n > max)) {
-        add('mpm.field.length', `${node.path} has ${n} characters; ${min === max ? min : `${min}..${max}`} required`);
+    if (node.children) {
+      if (needsGui(node.path) && !node.children.some((c) => c.id === '00')) {
+        add('mpm.template.gui', `template ${node.path} has no sub-ID 00 (Globally Unique Identifier)`);
       }
-      if (fmt === 'N' && n > 0 && !isDigits(node.value)) add('mpm.field.format', `${node.path} must be digits, got ${JSON.stringify(node.value)}`);
-      if (fmt === 'ans' && !ANS.test(node.value)) add('mpm.field.format', `${node.path} must be printable ASCII (ans), got ${JSON.stringify(node.value)}`);
+      checkFields(node.children, node.path, add);
+      continue;
     }
-    if (node.children) checkFields(node.children, node.path, add);
+    const spec = fieldSpec(parentPath, node.id);
+    const n = node.chars.length;
+    if (!spec || n === 0 || (parentPath === '' && node.id === '63')) continue;
+    const [fmt, min, max] = spec;
+    if (n < min || n > max) {
+      add('mpm.field.length', `${node.path} has ${n} characters; ${min === max ? min : `${min}..${max}`} required`);
+    }
+    const shown = JSON.stringify(node.value);
+    if (fmt === 'N' && !isDigits(node.value)) add('mpm.field.format', `${node.path} must be digits, got ${shown}`);
+    if (fmt === 'ans' && !ANS.test(node.value)) add('mpm.field.format', `${node.path} must be printable ASCII (ans), got ${shown}`);
+    if (fmt === 'S' && CONTROL.test(node.value)) add('mpm.field.format', `${node.path} must not hold control characters, got ${shown}`);
   }
 }
 
@@ -259,7 +282,7 @@ function validateMpm(payload) {
   }
 
   if (roots.length) {
-    if (roots[0].id !== '00' && byId.has('00')) add('mpm.order.pfi_first', `payload format indicator (00) must come first; the payload starts with ${roots[0].id}`);
+    if (roots[0].id !== '00') add('mpm.order.pfi_first', `payload format indicator (00) must come first; the payload starts with ${roots[0].id}`);
     const pfi = byId.get('00');
     if (pfi && pfi.value !== '01') add('mpm.pfi.value', `payload format indicator (00) must be "01", got ${JSON.stringify(pfi.value)}`);
   }
@@ -275,8 +298,12 @@ function validateMpm(payload) {
   checkFields(roots, '', add);
 
   const initiation = byId.get('01');
-  if (initiation && isDigits(initiation.value) && initiation.value.length === 2 && !['11', '12'].includes(initiation.value)) {
-    add('mpm.field.format', `point of initiation (01) must be "11" or "12", got ${JSON.stringify(initiation.value)}`);
+  if (initiation && !['11', '12'].includes(initiation.value)) {
+    add('mpm.poi.value', `point of initiation (01) must be "11" or "12", got ${JSON.stringify(initiation.value)}`);
+  }
+  const country = byId.get('58');
+  if (country && !/^[A-Z]{2}$/.test(country.value)) {
+    add('mpm.country.format', `country code (58) must be two upper-case letters (ISO 3166-1), got ${JSON.stringify(country.value)}`);
   }
   const amount = byId.get('54');
   if (amount && !AMOUNT.test(amount.value)) add('mpm.amount.format', `transaction amount (54) ${JSON.stringify(amount.value)} is not a non-zero number with at most one "."`);
@@ -293,7 +320,7 @@ function validateMpm(payload) {
   if (tipValue === '03' && !pct) add('mpm.tip.percentage', 'tip indicator 03 (percentage fee) requires 57');
   if (pct && tipValue !== '03') add('mpm.tip.percentage', `57 (percentage fee) must be absent unless tip indicator is 03 (it is ${tipValue === null ? 'absent' : tipValue})`);
   if (pct) {
-    const ok = /^[0-9]+(\.[0-9]*)?$/.test(pct.value) && Number(pct.value) >= 0.01 && Number(pct.value) <= 99.99;
+    const ok = /^[0-9]{1,2}(\.[0-9]{1,2})?$/.test(pct.value) && Number(pct.value) >= 0.01;
     if (!ok) add('mpm.tip.percentage', `percentage fee (57) ${JSON.stringify(pct.value)} is not in 00.01..99.99`);
   }
 
@@ -302,8 +329,16 @@ function validateMpm(payload) {
   if (adf && adf.children) {
     const consumer = adf.children.find((c) => c.id === '09');
     if (consumer && !/^(?!.*(.).*\1)[AME]{1,3}$/.test(consumer.value)) {
-      add('mpm.field.format', `62.09 must be a combination of A, M, E each at most once, got ${JSON.stringify(consumer.value)}`);
+      add('mpm.adf.consumer_request', `62.09 must be a combination of A, M, E each at most once, got ${JSON.stringify(consumer.value)}`);
     }
+  }
+  const language = byId.get('64');
+  if (language && language.children) {
+    for (const sub of ['00', '01']) {
+      if (!language.children.some((c) => c.id === sub)) add('mpm.lang.required', `language template (64) has no 64.${sub}`);
+    }
+    const code = language.children.find((c) => c.id === '00');
+    if (code && !/^[A-Za-z]{2}$/.test(code.value)) add('mpm.lang.code', `64.00 must be two letters (ISO 639-1), got ${JSON.stringify(code.value)}`);
   }
   return violations;
 }
