@@ -36,6 +36,9 @@ _TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Auth schemes wherever they appear in running text.
     (re.compile(r"\b(Bearer|Basic|Digest|hmac|HMAC-SHA256|OPA-Auth|MAC)\s+[A-Za-z0-9._~+/=:,\"-]{8,}"),
      rf"\1 {REDACTED}"),
+    # "Name: value" inside a line (curl -H 'X-Api-Key: …', logged headers); after the scheme rule above.
+    (re.compile(rf"(?i)\b((?:{_KEY_WORDS})\s*:[ \t]*)(?!\[REDACTED\])(?:(?:Bearer|Basic|Digest|hmac)\s+)?"
+                r"[^\s\"'<>,;&]+"), rf"\1{REDACTED}"),
     # key=value pairs (query strings, headers like `Signature keyId=…,signature=…`, CLI flags).
     (re.compile(rf"(?i)\b((?:{_KEY_WORDS})\s*=\s*\"?)[^\s\"',&<>;]+"), rf"\1{REDACTED}"),
     (re.compile(rf"(?i)(--(?:{_KEY_WORDS})(?:\s+|=))[^\s\"'<>]+"), rf"\1{REDACTED}"),

@@ -1,0 +1,72 @@
+"""`qrinterop report diff|build`: exit codes, output, and bad input named without a trace."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from report_fixtures import BUGGY, REFERENCE, case_by_id, load, write_run
+from qrinterop.cli import main
+
+
+def test_diff_lists_rules_that_got_worse_and_exits_1(capsys):
+    assert main(["report", "diff", str(REFERENCE), str(BUGGY)]) == 1
+    out = capsys.readouterr().out
+    assert "mpm.crc.mismatch" in out and "pass -> fail  (worse)" in out
+    assert "mpm.pfi.first" in out and "pass -> expected-failure" in out
+    assert "10 rule(s) changed verdict; 10 got worse" in out
+
+
+def test_diff_better_or_equal_exits_0(capsys):
+    assert main(["report", "diff", str(BUGGY), str(REFERENCE), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["worse"] is False
+    assert {c["direction"] for c in result["changes"]} == {"better"}
+    assert main(["report", "diff", str(REFERENCE), str(REFERENCE)]) == 0
+    assert "no rule changed verdict" in capsys.readouterr().out
+
+
+def test_diff_accepts_certification_json_and_a_single_regression(tmp_path, capsys):
+    assert main(["report", "build", str(write_run(tmp_path / "ref", load(REFERENCE)))]) == 0
+    record = load(REFERENCE)
+    case_by_id(record, "mpm-tlv/9").update(status="failed", category="wrong-verdict",
+                                            message="IUT said valid; data object 59 appears twice")
+    run_b = write_run(tmp_path / "b", record)
+    capsys.readouterr()
+    assert main(["report", "diff", str(tmp_path / "ref" / "certification.json"), str(run_b)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["mpm.tlv.duplicate", "pass", "->", "fail", "(worse)"]
+    assert len(lines) == 2
+
+
+def test_build_writes_reports_and_exits_with_the_verdict(tmp_path, capsys):
+    run = write_run(tmp_path / "run", load(BUGGY))
+    assert main(["report", "build", str(run), "-o", str(tmp_path / "out"), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["verdict"] == "FAIL" and len(result["files"]) == 6
+    assert (tmp_path / "out" / "certification.html").is_file()
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "no such file"),
+    ("{not json", "not JSON: Expecting property name enclosed in double quotes at line 1, column 2"),
+    ('{"schema": "qrinterop/vectors@1"}', "field $.schema is 'qrinterop/vectors@1'"),
+])
+def test_diff_bad_input_is_named_without_a_trace(tmp_path, capsys, content, expected):
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_text(content)
+    assert main(["report", "diff", str(bad), str(REFERENCE)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and str(bad) in err and "Traceback" not in err
+
+
+def test_build_schema_violation_names_the_json_path(tmp_path, capsys):
+    record = load(BUGGY)
+    record["tests"][3]["status"] = "exploded"
+    run = write_run(tmp_path, record)
+    assert main(["report", "build", str(run)]) == 1
+    err = capsys.readouterr().err
+    assert "$.tests[3].status" in err and "'exploded' is not one of" in err
+    assert not (tmp_path / "certification.json").exists()
