@@ -94,6 +94,8 @@ _new = tuple.__new__  # building DataObjects with the C constructor keeps the sc
 # "00".."99" -> 0..99: one dict lookup both checks a two-digit field and converts it
 # (str.isdigit would also accept "²" or Arabic-Indic digits).
 _TWO_DIGITS: dict[str, int] = {f"{i:02d}": i for i in range(100)}
+# Every regular header "IDLL" (ID 00-99, length 01-99) -> (ID, length): 9,900 entries.
+_HEADERS: dict[str, tuple[str, int]] = {f"{t:02d}{n:02d}": (f"{t:02d}", n) for t in range(100) for n in range(1, 100)}
 
 
 def _is_2digits(s: str) -> bool:
@@ -101,48 +103,64 @@ def _is_2digits(s: str) -> bool:
 
 
 def _scan(text: str, start: int, end: int, prefix: str, templates: frozenset[str],
-          issues: list[Violation], _new=_new, _obj=DataObject, _two=_TWO_DIGITS) -> tuple[DataObject, ...]:
-    # The hot loop of every parse: names are bound as defaults (locals are the fastest lookups),
-    # and the duplicate check runs once per level after the loop instead of once per object.
+          issues: list[Violation], _new=_new, _obj=DataObject, _headers=_HEADERS) -> tuple[DataObject, ...]:
+    # The hot loop of every parse. One dict lookup of the 4-character header both checks that
+    # ID and length are two digits each and converts them; names are bound as defaults (locals
+    # are the fastest lookups); duplicates are checked once per level after the loop.
     objects: list[DataObject] = []
     append = objects.append
-    where = prefix[:-1] if prefix else ""
     i = start
     while i < end:
-        tag = text[i:i + 2]
-        n = _two.get(text[i + 2:i + 4])
-        if n is None or tag not in _two or i + 4 > end:
-            _structure_issue(text, i, end, prefix, issues)
-            break
-        vstart = i + 4
-        vend = vstart + n
+        header = _headers.get(text[i:i + 4])
+        if header is None:
+            i = _irregular_object(text, i, end, prefix, templates, issues, objects)
+            if i < 0:
+                break
+            continue
+        tag, n = header
+        vend = i + 4 + n
         if vend > end:
             path = prefix + tag
             issues.append(Violation("mpm.tlv.truncated",
-                                    f"{path} declares length {n} but only {end - vstart} character(s) remain"
+                                    f"{path} declares length {n} but only {end - i - 4} character(s) remain"
                                     + (" in its template" if prefix else ""), path, i + 2, text[i + 2:i + 4]))
             break
-        path = prefix + tag
-        if n == 0:
-            rule = "mpm.adf.nonempty" if path == "62" else "mpm.tlv.empty"
-            issues.append(Violation(rule, f"{path} has length 00; a present object must hold 01-99 characters",
-                                    path, i + 2, "00"))
-            append(_new(_obj, (tag, "", i, path, None)))
-        elif tag in templates:
-            append(_new(_obj, (tag, text[vstart:vend], i, path,
-                               _scan(text, vstart, vend, path + ".",
+        if tag in templates:
+            path = prefix + tag
+            append(_new(_obj, (tag, text[i + 4:vend], i, path,
+                               _scan(text, i + 4, vend, path + ".",
                                      ADF_TEMPLATES if path == "62" else _NO_TEMPLATES, issues))))
         else:
-            append(_new(_obj, (tag, text[vstart:vend], i, path, None)))
+            append(_new(_obj, (tag, text[i + 4:vend], i, prefix + tag, None)))
         i = vend
     if len({o[0] for o in objects}) != len(objects):
-        seen: set[str] = set()
-        for o in objects:
-            if o[0] in seen:
-                issues.append(Violation("mpm.tlv.duplicate", f"ID {o[0]} appears more than once"
-                                        + (f" in template {where}" if where else " at the root"), o[3], o[2], o[0]))
-            seen.add(o[0])
+        _report_duplicates(objects, prefix, issues)
     return tuple(objects)
+
+
+def _report_duplicates(objects: list[DataObject], prefix: str, issues: list[Violation]) -> None:
+    where = f" in template {prefix[:-1]}" if prefix else " at the root"
+    seen: set[str] = set()
+    for o in objects:
+        if o[0] in seen:
+            issues.append(Violation("mpm.tlv.duplicate", f"ID {o[0]} appears more than once{where}", o[3], o[2], o[0]))
+        seen.add(o[0])
+
+
+def _irregular_object(text: str, i: int, end: int, prefix: str, templates: frozenset[str],
+                      issues: list[Violation], objects: list[DataObject]) -> int:
+    """An object whose header is not ID(2 digits) + LEN(01-99): an empty value (LEN 00) is
+    reported and skipped; anything else stops the scan of this level (returns -1)."""
+    tag, ln = text[i:i + 2], text[i + 2:i + 4]
+    if ln == "00" and tag in _TWO_DIGITS and i + 4 <= end:
+        path = prefix + tag
+        rule = "mpm.adf.nonempty" if path == "62" else "mpm.tlv.empty"
+        issues.append(Violation(rule, f"{path} has length 00; a present object must hold 01-99 characters",
+                                path, i + 2, "00"))
+        objects.append(_new(DataObject, (tag, "", i, path, None)))
+        return i + 4
+    _structure_issue(text, i, end, prefix, issues)
+    return -1
 
 
 def _structure_issue(text: str, i: int, end: int, prefix: str, issues: list[Violation]) -> None:

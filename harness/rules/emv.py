@@ -112,6 +112,7 @@ _PERCENT = re.compile(r"\d{1,2}(\.\d{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONSUMER_REQUEST = re.compile(r"(?!.*(.).*\1)[AME]{1,3}")
 _MANDATORY = ("00", "52", "53", "58", "59", "60")
+_MAI_IDS = d.MAI_PRIMITIVE | d.MAI_TEMPLATES
 _SPECS_AT = {"": d.ROOT, "62": d.ADDITIONAL_DATA, "64": d.LANGUAGE}
 
 
@@ -126,31 +127,54 @@ def _format_ok(fmt: str, v: str) -> bool:
 _FORMAT_WORDS = {"N": "digits 0-9", "ans": "printable ASCII (0x20-0x7E)", "S": "characters other than controls"}
 
 
+def _compile(specs: dict) -> dict[str, tuple[str, int, int, int, object]]:
+    """Per ID: (format, min, max, flag, spec) with flag 1 = RFU, 2 = v1.1 addition — flat tuples
+    so the per-object loop below unpacks instead of calling and looking up attributes."""
+    return {k: (v.fmt, v.min_len, v.max_len, 1 if v.rfu else 2 if v.since == "1.1" else 0, v)
+            for k, v in specs.items()}
+
+
+_FAST = {id(d.ROOT): _compile(d.ROOT), id(d.ADDITIONAL_DATA): _compile(d.ADDITIONAL_DATA),
+         id(d.LANGUAGE): _compile(d.LANGUAGE), id(d.TEMPLATE): _compile(d.TEMPLATE)}
+_FAST_ROOT, _FAST_ADF, _FAST_LANG, _FAST_TEMPLATE = (_FAST[id(x)] for x in (d.ROOT, d.ADDITIONAL_DATA,
+                                                                          d.LANGUAGE, d.TEMPLATE))
+_control = _CONTROL.search
+
+
 def _check_fields(objects: tuple[DataObject, ...], specs: dict, out: Findings) -> None:
+    fast = _FAST[id(specs)]
     for o in objects:
-        spec = specs.get(o[0])
-        if spec is None:
+        tag, v, offset, path, children = o
+        entry = fast.get(tag)
+        if entry is None:
             continue
-        v = o[1]
-        if o[4] is not None:  # a template: its children carry the values
-            child_specs = d.ADDITIONAL_DATA if o[3] == "62" else d.LANGUAGE if o[3] == "64" else d.TEMPLATE
-            _check_fields(o[4], child_specs, out)
+        fmt, lo, hi, flag, spec = entry
+        if children is not None:  # a template: its children carry the values
+            _check_fields(children, d.ADDITIONAL_DATA if path == "62" else d.LANGUAGE if path == "64"
+                          else d.TEMPLATE, out)
             _check_gui(o, out)
         elif v:
-            if not _format_ok(spec.fmt, v):
-                bad = next((c for c in v if not _format_ok(spec.fmt, c)), v[:1])
-                out.add("mpm.field.format", f"{o[3]} {spec.name} must hold {_FORMAT_WORDS[spec.fmt]}; "
-                        f"found {bad!r} (U+{ord(bad):04X})", o[3], o[2] + 4, v)
-            if not spec.min_len <= len(v) <= spec.max_len:
-                want = (f"exactly {spec.max_len}" if spec.min_len == spec.max_len else f"at most {spec.max_len}")
-                out.add("mpm.field.length", f"{o[3]} {spec.name} is {len(v)} characters; {want} allowed",
-                        o[3], o[2] + 4, v)
-        if spec.rfu:
-            out.add("mpm.rfu.id", f"{o[3]} is reserved for future use by EMVCo and must not be generated",
-                    o[3], o[2], v)
-        elif spec.since == "1.1":
-            out.add("mpm.adf.v11_fields", f"{o[3]} {spec.name} is a v1.1 addition; v1.0 readers treat it as RFU",
-                    o[3], o[2], v)
+            if fmt == "N":
+                ok = v.isascii() and v.isdigit()
+            elif fmt == "ans":
+                ok = v.isascii() and v.isprintable()
+            else:
+                ok = _control(v) is None
+            if not ok:
+                bad = next((c for c in v if not _format_ok(fmt, c)), v[:1])
+                out.add("mpm.field.format", f"{path} {spec.name} must hold {_FORMAT_WORDS[fmt]}; "
+                        f"found {bad!r} (U+{ord(bad):04X})", path, offset + 4, v)
+            n = len(v)
+            if n < lo or n > hi:
+                want = f"exactly {hi}" if lo == hi else f"at most {hi}"
+                out.add("mpm.field.length", f"{path} {spec.name} is {n} characters; {want} allowed",
+                        path, offset + 4, v)
+        if flag == 1:
+            out.add("mpm.rfu.id", f"{path} is reserved for future use by EMVCo and must not be generated",
+                    path, offset, v)
+        elif flag == 2:
+            out.add("mpm.adf.v11_fields", f"{path} {spec.name} is a v1.1 addition; v1.0 readers treat it as RFU",
+                    path, offset, v)
 
 
 def _check_gui(o: DataObject, out: Findings) -> None:
@@ -234,7 +258,7 @@ def check_emv(p: MpmPayload, out: Findings) -> None:
     if poi is not None and poi[1] not in ("11", "12"):
         out.add("mpm.poi.value", f"01 must be '11' (static) or '12' (dynamic), found {poi[1]!r}", "01",
                 poi[2] + 4, poi[1])
-    if not any("02" <= k <= "51" for k in root):
+    if root.keys().isdisjoint(_MAI_IDS):
         out.add("mpm.mai.present", "no Merchant Account Information (IDs 02-51)", "")
     _check_fields(objects, d.ROOT, out)
     _check_values(root, out)
