@@ -6,6 +6,7 @@ that request (with the HTTP status and the start of the body as evidence), never
 """
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import Future
 from typing import Any
@@ -47,7 +48,7 @@ class HttpIut(Iut):
             return done(Reply(op, failure=f"HTTP request to {self.base_url}/{op} failed: {exc}",
                               category=TRANSPORT, duration_ms=elapsed_ms(start)))
         try:
-            envelope = response.json() if body else None
+            envelope = json.loads(bytes(body)) if body else None
         except ValueError:
             envelope = None
         if envelope is None or (isinstance(envelope, dict) and "ok" not in envelope):

@@ -1,0 +1,125 @@
+"""Compute one vector from one hand-written case: payload, hex, parse tree, the reference's verdict.
+
+Pure: no files. The verdict is the reference's (qrinterop.rules.validate / parse_mpm / parse_cpm),
+and the case's own `expect` and `rules` must agree with it — a disagreement is a `CaseMismatch`
+naming the case, so a change in the reference can never silently rewrite a golden vector.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from qrinterop.errors import CpmError, MpmError, QrInteropError
+from qrinterop.rules import MUST, rules_for, validate
+from qrinterop.vectorsets import bases
+from qrinterop.vectorsets.model import ACCEPTABLE, INVALID, RESULTS, VALID, Case, Group
+from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text
+
+OPERATIONS = ("validate", "parse", "decode_image")
+
+
+class CaseMismatch(QrInteropError):
+    """The reference's answer for a case differs from what its author stated."""
+
+
+def case_payload(case: Case) -> str:
+    """The payload text a case describes."""
+    sources = [s for s in (case.base, case.fields, case.payload, case.cpm) if s is not None]
+    if len(sources) != 1:
+        raise CaseError("a case needs exactly one of base / fields / payload / cpm")
+    if case.cpm is not None:
+        return cpm_text(case.cpm, case.cpm_text)
+    if case.payload is not None:
+        if case.edits or case.crc != "ok" or case.suffix:
+            from qrinterop.vectorsets.mutate import tree_from_payload
+            return build_mpm_case(tree_from_payload(case.payload), case.edits, case.crc, case.suffix)
+        return case.payload
+    if case.fields is not None:
+        from qrinterop.profiles.build import build_payload  # the profiles part's builder
+        from qrinterop.vectorsets.mutate import tree_from_payload
+        text = build_payload(case.builder, **dict(case.fields))
+        if not (case.edits or case.crc != "ok" or case.suffix):
+            return text
+        return build_mpm_case(tree_from_payload(text), case.edits, case.crc, case.suffix)
+    return build_mpm_case(bases.base_tree(case.base), case.edits, case.crc, case.suffix)
+
+
+def parse_tree(payload: str, mode: str) -> tuple[list | None, list[str]]:
+    """The strict parse tree (IUT Obj form, DESIGN §4) or the rules of the structural problems."""
+    try:
+        if mode == "cpm":
+            from qrinterop.emv.cpm import parse_cpm, scan_cpm
+            return parse_cpm(payload).to_objects(), []
+        from qrinterop.emv.mpm import parse_mpm, scan_mpm
+        return parse_mpm(payload).to_objects(), []
+    except (MpmError, CpmError):
+        scanned = scan_cpm(payload) if mode == "cpm" else scan_mpm(payload)
+        return None, sorted({v.rule for v in scanned.issues})
+
+
+def reference_verdict(payload: str | bytes, profile: str) -> tuple[str, list[str], dict[str, Any]]:
+    """(result, reported rule ids, expected) from the reference validator."""
+    report = validate(payload, profile=profile)
+    errors = sorted({v.rule for v in report.violations if v.level == MUST})
+    warnings = sorted({v.rule for v in report.violations if v.level != MUST})
+    result = INVALID if errors else ACCEPTABLE if warnings else VALID
+    expected: dict[str, Any] = {
+        "valid": report.valid, "errors": errors, "warnings": warnings,
+        "violations": [{"rule": v.rule, "level": v.level, "path": v.path, "offset": v.offset}
+                       for v in report.violations]}
+    return result, sorted(set(errors) | set(warnings)), expected
+
+
+def _check(case: Case, result: str, reported: list[str], profile: str) -> None:
+    if case.expect not in RESULTS:
+        raise CaseError(f"expect must be one of {', '.join(RESULTS)}, got {case.expect!r}")
+    problems = []
+    if case.expect != result:
+        problems.append(f"stated {case.expect}, reference says {result}")
+    if result != VALID and sorted(set(case.rules)) != reported:
+        problems.append(f"stated rules {sorted(set(case.rules))}, reference reports {reported}")
+    if result == VALID:
+        if not case.rules:
+            problems.append("a valid case must name the rule(s) it shows being met")
+        known = {r.id for r in rules_for(profile)}
+        unknown = sorted(set(case.rules) - known)
+        if unknown:
+            problems.append(f"rules {unknown} are not rules of profile {profile!r}")
+    if problems:
+        raise CaseMismatch("; ".join(problems) + (f" (reference reports {reported})" if reported else ""))
+
+
+def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[str, Any]:
+    """The vector for `case` (without image bytes: `image_writer(tc_id, payload, case)` supplies
+    the image path and its extra expectations for decode_image groups)."""
+    if group.operation not in OPERATIONS:
+        raise CaseError(f"unknown operation {group.operation!r}")
+    payload = case_payload(case)
+    mode = "cpm" if group.profile == "cpm" else "mpm"
+    objects, structural = parse_tree(payload, mode)
+    test: dict[str, Any] = {"tcId": tc_id, "comment": case.comment, "flags": sorted(set(case.flags)),
+                            "payload": payload, "payloadHex": payload.encode("utf-8").hex()}
+    if case.source:
+        test["source"] = case.source
+    if group.operation == "validate":
+        result, reported, expected = reference_verdict(payload, group.profile)
+        _check(case, result, reported, group.profile)
+        test["rules"] = reported if result != VALID else sorted(set(case.rules))
+        if objects is not None:
+            expected["objects"] = objects
+    elif group.operation == "parse":
+        result = VALID if objects is not None else INVALID
+        _check(case, result, structural, group.profile)
+        test["rules"] = structural if result != VALID else sorted(set(case.rules))
+        expected = {"objects": objects} if objects is not None else {"errors": structural}
+    else:  # decode_image
+        if image_writer is None:
+            raise CaseError("decode_image cases need an image writer")
+        image_path, expected, notes = image_writer(tc_id, payload, case)
+        result, reported = expected.pop("_result"), expected.pop("_rules")
+        _check(case, result, reported, group.profile)
+        test["rules"] = reported if result != VALID else sorted(set(case.rules))
+        test["image"] = image_path
+        test["readers"] = notes
+    test["result"] = result
+    test["expected"] = expected
+    return test

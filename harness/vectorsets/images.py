@@ -1,0 +1,138 @@
+"""The images set's shell: render each case's payload, distort it, write the PNG, and record what
+every reader (zxing-cpp, OpenCV, ZBar) actually got back from *that file*.
+
+A decode_image vector is `valid` when the symbol carries exactly the payload's UTF-8 bytes (an IUT
+must read it back to the payload). When the symbol carries other bytes (the `sjis-default`
+variant of a Japanese payload), the vector is `acceptable`: EMV §4.12 wants UTF-8, so refusing is
+right, and recovering the text by charset guessing is what working wallet apps do; its rules are
+what the reference validator reports for the symbol's bytes (mpm.payload.utf8).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Callable
+
+from qrinterop.vectorsets.evaluate import reference_verdict
+from qrinterop.vectorsets.model import ACCEPTABLE, VALID, Case
+
+IMAGES_DIR = "images"
+MAX_IMAGE_BYTES = 120_000  # per file; the whole images/ folder must stay well under 2 MB
+
+
+def distort(png: bytes, spec: str | None) -> bytes:
+    """Apply a deterministic distortion "name:amount[,name:amount…]" to a PNG; returns PNG bytes.
+    rotate:deg · blur:radius · scale:factor · contrast:factor · noise:sigma (seeded) · perspective:k."""
+    if not spec:
+        return png
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    for part in spec.split(","):
+        name, _, amount = part.partition(":")
+        k = float(amount)
+        if name == "rotate":
+            image = image.rotate(k, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        elif name == "blur":
+            image = image.filter(ImageFilter.GaussianBlur(k))
+        elif name == "scale":
+            image = image.resize((max(1, round(image.width * k)), max(1, round(image.height * k))), Image.BILINEAR)
+        elif name == "contrast":
+            arr = np.asarray(image, dtype=np.float32)
+            image = Image.fromarray(np.clip(128 + (arr - 128) * k, 0, 255).astype(np.uint8))
+        elif name == "noise":
+            arr = np.asarray(image, dtype=np.float32)
+            rng = np.random.default_rng(20261125)  # fixed seed: the same file every time
+            image = Image.fromarray(np.clip(arr + rng.normal(0, 255 * k, arr.shape), 0, 255).astype(np.uint8))
+        elif name == "perspective":
+            w, h = image.size
+            d = k * w
+            coeffs = _perspective_coeffs([(0, 0), (w, 0), (w, h), (0, h)],
+                                         [(d, d / 2), (w - d, 0), (w, h), (0, h - d / 2)])
+            image = image.transform((w, h), Image.PERSPECTIVE, coeffs, Image.BICUBIC, fillcolor=255)
+        else:
+            raise ValueError(f"unknown distortion {name!r}")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _perspective_coeffs(src, dst) -> list[float]:
+    import numpy as np
+    rows = []
+    for (x, y), (u, v) in zip(src, dst):
+        rows.append([u, v, 1, 0, 0, 0, -x * u, -x * v])
+        rows.append([0, 0, 0, u, v, 1, -y * u, -y * v])
+    a = np.array(rows, dtype=np.float64)
+    b = np.array([c for p in src for c in p], dtype=np.float64)
+    return [float(c) for c in np.linalg.solve(a, b)]
+
+
+def reader_rows(png: bytes, payload: str) -> list[dict[str, Any]]:
+    """What each reader returns for this PNG, judged against the payload (cf. imaging.quirks.reader_matrix)."""
+    from qrinterop.imaging.read import read
+
+    expected = payload.encode("utf-8")
+    scan = read(png)
+    rows = []
+    for name in ("zxing", "opencv", "pyzbar"):
+        answers = scan.by_reader(name)
+        ok = [r for r in answers if r.ok]
+        first = ok[0] if ok else (answers[0] if answers else None)
+        row: dict[str, Any] = {"reader": name, "decoded": bool(ok),
+                               "exactUtf8": bool(ok) and first.bytes == expected,
+                               "textExact": bool(ok) and first.text == payload}
+        if ok and first.bytes != expected:
+            row["bytesHex"] = first.bytes.hex()
+        if ok and first.text != payload:
+            row["text"] = first.text
+        if not ok and first is not None:
+            row["error"] = first.error
+        rows.append(row)
+    return rows
+
+
+class ImageWriter:
+    """Writes `images/<set>-<tcId>.png` under the output folder and remembers what it wrote."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.written: set[str] = set()
+
+    def for_set(self, set_name: str) -> Callable:
+        def write(tc_id: int, payload: str, case: Case) -> tuple[str, dict, list]:
+            from qrinterop.imaging import RenderOptions, render_png
+
+            spec = dict(case.image or {})
+            rendered = render_png(payload, RenderOptions(variant=spec.get("variant", "utf8-eci"),
+                                                         scale=int(spec.get("scale", 3)), border=4))
+            png = distort(rendered.data, spec.get("distortion"))
+            if len(png) > MAX_IMAGE_BYTES:
+                raise ValueError(f"image is {len(png)} bytes; keep vector images under {MAX_IMAGE_BYTES}")
+            rel = f"{IMAGES_DIR}/{set_name}-{tc_id}.png"
+            path = self.out_dir / rel
+            if not (path.exists() and path.read_bytes() == png):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(png)
+            self.written.add(rel)
+            symbol_bytes = payload.encode(rendered.encoding)
+            expected: dict[str, Any] = {"payload": payload, "symbolBytesHex": symbol_bytes.hex(),
+                                        "symbolEncoding": rendered.encoding, "eci": rendered.eci,
+                                        "variant": rendered.variant.value,
+                                        "distortion": spec.get("distortion") or "none"}
+            if symbol_bytes == payload.encode("utf-8"):
+                expected["_result"], expected["_rules"] = VALID, []
+            else:
+                _verdict, reported, _exp = reference_verdict(symbol_bytes, "emv")
+                expected["_result"], expected["_rules"] = ACCEPTABLE, reported
+            return rel, expected, reader_rows(png, payload)
+        return write
+
+    def remove_stale(self) -> None:
+        folder = self.out_dir / IMAGES_DIR
+        if not folder.is_dir():
+            return
+        for png in folder.glob("*.png"):
+            if f"{IMAGES_DIR}/{png.name}" not in self.written:
+                png.unlink()
