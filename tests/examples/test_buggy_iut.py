@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import queue
+import random
 import sys
 import time
 
 import pytest
 
 from iut_process import EXAMPLES, IutProcess, crc16_ccitt_false, seal
+from mutations import value_mutation
 from payloads import ASCII, ASCII_BODY, EMVCO, EMVCO_TREE, JAPAN
 
 BUGGY = [sys.executable, str(EXAMPLES / "buggy" / "buggy_iut.py")]
@@ -125,3 +127,27 @@ def test_bug_f_hangs_on_merchant_hang(fresh):
     fresh.send_raw(b'{"id": 2, "op": "hello"}')
     with pytest.raises(queue.Empty):
         fresh.read_answer(timeout=0.3)
+
+
+def test_outside_the_planted_bugs_the_verdicts_match_the_reference(buggy):
+    """On ASCII payloads without duplicate ids none of the bugs fires, so the buggy IUT judges
+    exactly as the reference does: a certification failure can only come from a planted bug."""
+    from qrinterop.rules import validate
+
+    rng = random.Random(21)
+    ascii_only = [o for o in EMVCO_TREE if o["id"] != "64"]
+    clean = []
+    while len(clean) < 300:
+        payload = value_mutation(rng, ascii_only)
+        rules = {v.rule for v in validate(payload, "emv").violations}
+        if payload.isascii() and "mpm.tlv.duplicate" not in rules:
+            clean.append(payload)
+    for n, payload in enumerate(clean):
+        buggy.send_raw(json.dumps({"id": n, "op": "validate", "payload": payload, "profile": "emv"}).encode())
+    disagreements = []
+    for payload in clean:
+        answer = buggy.read_answer()
+        must = [v.rule for v in validate(payload, "emv").violations if str(v.level) == "MUST"]
+        if answer["result"]["valid"] != (not must):
+            disagreements.append((payload, must, answer["result"]["violations"]))
+    assert not disagreements, disagreements[:3]

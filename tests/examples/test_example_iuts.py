@@ -14,6 +14,7 @@ import subprocess
 import pytest
 
 from iut_process import EXAMPLES, IutProcess, crc16_ccitt_false, seal
+from mutations import mutate, value_mutation
 from payloads import ASCII, EMVCO, EMVCO_TREE, INVALID_CASES, JAPAN
 
 
@@ -117,22 +118,6 @@ def test_garbage_and_unknown_ops_get_error_answers(iut):
     assert iut.result("hello")["name"] == iut.expected_name  # still serving
 
 
-def mutate(rng: random.Random, text: str) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(1, 4)):
-        i = rng.randrange(len(chars) + 1)
-        kind = rng.randrange(4)
-        if kind == 0 and chars:
-            chars[min(i, len(chars) - 1)] = rng.choice("0123456789AF.*é𠮷\x00\"\\{}")
-        elif kind == 1:
-            chars.insert(i, rng.choice("0123456789AF.*é𠮷\x00\"\\{}"))
-        elif kind == 2 and chars:
-            del chars[min(i, len(chars) - 1)]
-        else:
-            chars = chars[:i]
-    return "".join(chars)
-
-
 def mutated_requests(seed: int, count: int) -> list[bytes]:
     """Requests over mutated payloads, plus request lines that are themselves mutated JSON."""
     rng = random.Random(seed)
@@ -187,3 +172,23 @@ def test_node_and_c_agree_on_mutated_payloads(c_binary):
     disagreements = [(p, a, b) for p, a, b in zip(payloads, verdicts["node"], verdicts["c"]) if a != b]
     assert not disagreements, disagreements[:3]
     assert sum(1 for v in verdicts["c"] if v) > 200, "the mutations should mostly break something"
+
+
+def test_verdicts_match_the_reference_on_value_mutations(iut):
+    """Certification judges verdicts: valid exactly when the reference finds no MUST violation."""
+    from qrinterop.rules import validate
+
+    trees = [iut.result("parse", payload=p, mode="mpm")["objects"] for p in (EMVCO, JAPAN, ASCII)]
+    rng = random.Random(5)
+    payloads = [value_mutation(rng, rng.choice(trees)) for _ in range(400)]
+    for n, payload in enumerate(payloads):
+        iut.send_raw(json.dumps({"id": f"m{n}", "op": "validate", "payload": payload, "profile": "emv"}).encode())
+    disagreements = []
+    for payload in payloads:
+        answer = iut.read_answer()
+        reference = sorted({v.rule for v in validate(payload, "emv").violations if str(v.level) == "MUST"})
+        if answer["result"]["valid"] != (not reference):
+            disagreements.append((payload, reference, answer["result"]["violations"]))
+    assert not disagreements, disagreements[:3]
+    valid = sum(1 for p in payloads if not any(str(v.level) == "MUST" for v in validate(p, "emv").violations))
+    assert 50 < valid < 350, "the mutations should give both verdicts"
