@@ -1,0 +1,132 @@
+"""Codec throughput: parse (structure + CRC), full EMV validation and build, payloads per second
+on one core, beside the Python peers a user would otherwise pick, each on its own profile's
+payloads, in the same run.
+
+    python -m bench.bench_codec [--seconds 1.0] [--repeat 5] [--markdown]
+
+Peers (bench-only installs: `pip install vietnam-qr-pay konthaina-khqr sgqrgen`): a peer that is
+not installed is reported as such, not skipped silently.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from typing import Callable
+
+from qrinterop.emv.crc import crc_hex
+from qrinterop.emv.mpm import build_mpm, parse_mpm
+from qrinterop.rules import validate
+
+VIETQR = "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA530370454061200005802VN62170813ung ho lu lut6304C15C"
+KHQR = ("00020101021229420013ishinvin@devb01090123456780208Dev Bank5204599953031165405100005802KH5909Ishin Vin"
+        "6010Phnom Penh62680114INV-2022-12-250211855123456780310Ishin Shop07060123450807Payment64180002ZH0102文山"
+        "0202金边9917001316935559673876304AE27")
+SGQR = ("00020101021126490009SG.PAYNOW010120210202012345X0301104082021123151820007SG.SGQR0113202012345X123020701.0001"
+        "03068286710402010503123060400000708201912315204000053037025802SG5911RATINAN LEE6009SINGAPORE610682876162140110"
+        "987654321X630429FD")
+
+
+def mix(n: int = 300, seed: int = 7) -> list[str]:
+    """Real-looking payloads: short static, dynamic with 62 sub-fields, Japanese names in 64."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        kind = k % 3
+        objs = [{"id": "00", "value": "01"}, {"id": "01", "value": "11" if kind == 0 else "12"},
+                {"id": "26", "children": [{"id": "00", "value": "jp.or.paymentsjapan"},
+                                          {"id": "01", "value": f"{rng.randrange(10**13):013d}"},
+                                          {"id": "02", "value": f"{rng.randrange(10**4):04d}"},
+                                          {"id": "03", "value": f"{rng.randrange(10**6):06d}"},
+                                          {"id": "04", "value": f"{rng.randrange(10**6):06d}"}]},
+                {"id": "52", "value": rng.choice(["5812", "5411", "5999"])}, {"id": "53", "value": "392"}]
+        if kind:
+            objs.append({"id": "54", "value": str(rng.randrange(1, 100000))})
+        objs += [{"id": "58", "value": "JP"}, {"id": "59", "value": rng.choice(["CAFE MERU", "RAMEN TARO", "xxx"])},
+                 {"id": "60", "value": rng.choice(["TOKYO", "OSAKA", "xxx"])}, {"id": "61", "value": "1066143"}]
+        if kind == 1:
+            objs.append({"id": "62", "children": [{"id": "01", "value": f"INV{rng.randrange(10**8)}"},
+                                                  {"id": "03", "value": "STORE 12"},
+                                                  {"id": "05", "value": f"REF{rng.randrange(10**10)}"},
+                                                  {"id": "07", "value": "T0001"}, {"id": "09", "value": "ME"}]})
+        if kind == 2:
+            objs.append({"id": "64", "children": [{"id": "00", "value": "JA"},
+                                                  {"id": "01", "value": rng.choice(["メルペイ カフェ", "ラーメン太郎", "喫茶𠮷野"])},
+                                                  {"id": "02", "value": "東京"}]})
+        out.append(build_mpm(objs))
+    return out
+
+
+def rate(fn: Callable[[str], object], payloads: list[str], seconds: float, repeat: int) -> float:
+    """Median payloads/s over `repeat` timed rounds of about `seconds` each."""
+    rounds = []
+    for _ in range(repeat):
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            for p in payloads:
+                fn(p)
+            count += len(payloads)
+        rounds.append(count / (time.perf_counter() - start))
+    return statistics.median(rounds)
+
+
+def parse_and_check_crc(p: str) -> None:
+    parsed = parse_mpm(p)
+    crc = parsed.objects[-1]
+    if crc_hex(p[:crc.offset + 4]) != crc.value.upper():
+        raise AssertionError("CRC")
+
+
+def peers() -> list[tuple[str, str, Callable[[str], object], list[str]]]:
+    found = []
+    try:
+        import vietnam_qr_pay
+        found.append(("vietnam-qr-pay 1.0.0 QRPay(p)", "VietQR", vietnam_qr_pay.QRPay, [VIETQR]))
+    except ImportError:
+        found.append(("vietnam-qr-pay", "VietQR", None, [VIETQR]))
+    try:
+        import konthaina_khqr
+        found.append(("konthaina-khqr 0.1.7 decode+verify", "KHQR",
+                      lambda p: (konthaina_khqr.decode(p), konthaina_khqr.verify(p)), [KHQR]))
+    except ImportError:
+        found.append(("konthaina-khqr", "KHQR", None, [KHQR]))
+    try:
+        from sgqrgen.sgqrgen import SgQRGenerator
+        found.append(("sgqrgen 0.1.2 parse_sgqr (flat, no CRC)", "SGQR", SgQRGenerator.parse_sgqr, [SGQR]))
+    except ImportError:
+        found.append(("sgqrgen", "SGQR", None, [SGQR]))
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    payloads = mix()
+    avg = statistics.mean(len(p) for p in payloads)
+    objects = [parse_mpm(p).to_objects() for p in payloads]
+    assert all(validate(p).valid for p in payloads)
+    rows = [
+        ("qrinterop parse_mpm + CRC check", f"JPQR mix (avg {avg:.0f} chars)", rate(parse_and_check_crc, payloads, args.seconds, args.repeat)),
+        ("qrinterop validate(p) (every EMV rule)", f"JPQR mix (avg {avg:.0f} chars)", rate(validate, payloads, args.seconds, args.repeat)),
+        ("qrinterop build_mpm(objects)", f"JPQR mix (avg {avg:.0f} chars)",
+         rate(lambda i: build_mpm(objects[i]), list(range(len(objects))), args.seconds, args.repeat)),
+    ]
+    for name, profile, fn, samples in peers():
+        if fn is None:
+            rows.append((f"{name} (not installed)", profile, float("nan")))
+            continue
+        rows.append((name, f"{profile} ({len(samples[0])} chars)", rate(fn, samples * 50, args.seconds, args.repeat)))
+        rows.append((f"  qrinterop validate(p) on the same {profile} payload", f"{profile} ({len(samples[0])} chars)",
+                     rate(validate, samples * 50, args.seconds, args.repeat)))
+        rows.append((f"  qrinterop parse_mpm + CRC on the same {profile} payload", f"{profile} ({len(samples[0])} chars)",
+                     rate(parse_and_check_crc, samples * 50, args.seconds, args.repeat)))
+    print(f"| what | payloads | payloads/s (median of {args.repeat}) |\n|---|---|---|")
+    for name, profile, r in rows:
+        print(f"| {name} | {profile} | {r:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
