@@ -1,0 +1,73 @@
+"""The Allure HTML step: clear message without Node, bounded by its timeout, real generation.
+
+Tests never reach the internet: the real generation runs only when the npm package is already
+in the local cache (`qrinterop report allure …` installs it once, from the npm registry).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from report_fixtures import BUGGY, load, make_allure_results, write_run
+from qrinterop.reports import allure_html
+from qrinterop.reports.build import build_reports
+
+NODE = shutil.which("node")
+
+
+def test_without_node_the_message_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(allure_html.shutil, "which", lambda name: None)
+    (tmp_path / "results").mkdir()
+    with pytest.raises(allure_html.AllureUnavailable) as err:
+        allure_html.generate(tmp_path / "results", tmp_path / "report", cache_dir=tmp_path / "cache")
+    message = str(err.value)
+    assert "node and npm not found on PATH" in message and "apt-get install nodejs npm" in message
+    assert "https://nodejs.org" in message
+
+
+def test_build_goes_on_without_node_and_notes_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(allure_html.shutil, "which", lambda name: None)
+    built = build_reports(write_run(tmp_path, load(BUGGY)), allure=True)
+    assert built.allure_report is None
+    assert len(built.notes) == 1 and "needs Node.js" in built.notes[0]
+    assert (tmp_path / "certification.html").is_file() and (tmp_path / "junit.xml").is_file()
+
+
+def test_missing_results_folder_is_named(tmp_path):
+    with pytest.raises(allure_html.AllureUnavailable, match="no such allure-results folder"):
+        allure_html.generate(tmp_path / "nope", tmp_path / "report")
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_a_hanging_allure_is_stopped_at_the_timeout(tmp_path):
+    cache = tmp_path / "cache"
+    pkg = cache / "node_modules" / "allure"
+    pkg.mkdir(parents=True)
+    (pkg / "package.json").write_text(json.dumps({"name": "allure", "bin": {"allure": "./cli.js"}}))
+    (pkg / "cli.js").write_text("setTimeout(() => {}, 60000);\n")  # a generator that never finishes
+    (tmp_path / "results").mkdir()
+    start = time.monotonic()
+    with pytest.raises(allure_html.AllureUnavailable, match="did not finish within 2 s"):
+        allure_html.generate(tmp_path / "results", tmp_path / "report", cache_dir=cache, timeout=2)
+    assert time.monotonic() - start < 15
+
+
+def allure_available() -> bool:
+    return NODE is not None and allure_html._find_cli(allure_html.default_cache_dir()).is_file()
+
+
+@pytest.mark.skipif(not allure_available(), reason="the npm package allure is not in the local cache "
+                    "(reports/.allure-node); `qrinterop report allure DIR` installs it once; tests stay offline")
+def test_real_allure_report_from_replayed_results(tmp_path):
+    built = build_reports(write_run(tmp_path / "run", load(BUGGY)), tmp_path / "out")
+    make_allure_results(tmp_path / "replay", tmp_path / "run" / "run.json", built.out_dir / "allure-results")
+    index = allure_html.generate(built.out_dir / "allure-results", built.out_dir / "allure-report", timeout=120)
+    assert index.is_file() and index.stat().st_size > 100_000  # one file, data embedded
+    summary = json.loads((index.parent / "summary.json").read_text())
+    assert summary["stats"]["failed"] == 7 and summary["stats"]["total"] == 16
+    names = {v["name"] for v in json.loads((index.parent / "test-results.json").read_text())["byId"].values()}
+    assert "cpm-base64/5 (parse)" in names
