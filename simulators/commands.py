@@ -1,0 +1,53 @@
+"""CLI: `qrinterop serve --wallets all|paypay,wechatpay --port 8700 [--host 127.0.0.1] [--state sim.db]`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from qrinterop.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("serve", help="run the wallet simulators as an HTTP server",
+                              description="Serve the wallet simulators (each wallet under /{id}, control API under "
+                                          "/_sim). See docs/simulators.md.")
+    p.add_argument("--wallets", default="all", help="'all' or a comma list, e.g. paypay,wechatpay (default: all)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    p.add_argument("--state", metavar="FILE", help="keep state in this SQLite file (WAL) so a restart loses nothing")
+    p.add_argument("--seed", type=int, default=0, help="seed for ids and random faults (default 0)")
+    p.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body in bytes (default 65536)")
+    p.add_argument("--journal", type=int, default=10_000, help="request journal capacity (ring buffer; default 10000)")
+    p.add_argument("--no-check-responses", action="store_true",
+                   help="do not validate the simulator's own answers against its OpenAPI documents (faster)")
+    p.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from qrinterop.simulators.engine.store import MemoryStore, SqliteStore
+    from qrinterop.simulators.server import run
+    from qrinterop.simulators.simulator import Simulator
+    from qrinterop.simulators.wallets import parse_wallets
+
+    try:
+        wallets = parse_wallets(args.wallets)
+    except ValueError as exc:
+        raise UsageError(f"--wallets: {exc}") from None
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: expected 1..65535")
+    if args.max_body <= 0 or args.journal <= 0:
+        raise UsageError("--max-body and --journal must be positive")
+    try:
+        store = SqliteStore(args.state) if args.state else MemoryStore()
+    except Exception as exc:  # sqlite3 errors: bad path, not a database
+        raise UsageError(f"--state {args.state}: cannot open as a SQLite database ({exc})") from None
+    sim = Simulator(wallets, store=store, seed=args.seed, journal_capacity=args.journal, max_body=args.max_body,
+                    check_responses=not args.no_check_responses)
+    base = f"http://{args.host}:{args.port}"
+    print(f"qrinterop simulators on {base} ({'state: ' + args.state if args.state else 'in-memory state'})",
+          file=sys.stderr)
+    for w in wallets:
+        print(f"  {w:<11} {base}/{w}", file=sys.stderr)
+    print(f"  control     {base}/_sim/health  (test credentials: {base}/_sim/merchants)", file=sys.stderr)
+    run(sim, args.host, args.port)
+    return 0

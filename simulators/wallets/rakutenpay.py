@@ -1,0 +1,11 @@
+"""楽天ペイ (Rakuten Pay) (Rakuten) — a MODELLED merchant API, not the real one.
+
+Rakuten publishes no merchant API (notes/wallet-apis.md §5): merchants integrate under NDA or
+through PSPs. This module serves the INVENTED common shape of `modelled.py` (notes §5.1) under
+`/rakutenpay/v1/…` so that flows through this wallet can be tested; field names, status names, error
+codes and the auth header are the simulator's, not Rakuten's. Public fact only: the wallet
+offers store-QR and customer-barcode payments in JPY.
+"""
+from qrinterop.simulators.wallets.modelled import make_spec
+
+SPEC = make_spec("rakutenpay", "楽天ペイ (Rakuten Pay) (modelled; not the real API)", __doc__ or "")
