@@ -42,6 +42,8 @@ def scale_down(gray: np.ndarray, severity: float, rng: np.random.Generator) -> n
 def rotate(gray: np.ndarray, severity: float, rng: np.random.Generator) -> np.ndarray:
     """Rotate by 45°·s (the hardest angle for axis-aligned scanning), canvas grown, white fill."""
     angle = 45.0 * _check(severity)
+    if angle == 0:
+        return gray.copy()
     h, w = gray.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
@@ -55,6 +57,8 @@ def perspective(gray: np.ndarray, severity: float, rng: np.random.Generator) -> 
     """Keystone, as a sticker photographed at an angle: the top edge shrinks by 80 %·s toward
     its middle (s = 1 is a view about 70° off axis); which edge shrinks is chosen by `rng`."""
     s = _check(severity)
+    if s == 0:
+        return gray.copy()
     h, w = gray.shape
     inset = 0.4 * s * w
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])

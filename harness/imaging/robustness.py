@@ -34,9 +34,22 @@ class Curve:
     success: tuple[float, ...]
 
     @property
-    def breaks_at(self) -> float | None:
-        """The first severity where fewer than half the cases are read; None if it never breaks."""
+    def first_miss(self) -> float | None:
+        """The first severity where fewer than half the cases are read; None if it never happens."""
         return next((s for s, rate in zip(self.severities, self.success) if rate < 0.5), None)
+
+    @property
+    def gone_from(self) -> float | None:
+        """The severity from which the reader never again reads half the cases (it stops reading);
+        None if it still does at the last severity. Readers are not monotonic (zxing-cpp misses
+        one particular down-scaling and reads the smaller ones again), hence both figures."""
+        gone = None
+        for severity, rate in zip(self.severities, self.success):
+            if rate >= 0.5:
+                gone = None
+            elif gone is None:
+                gone = severity
+        return gone
 
 
 def scene(payload: str, options: RenderOptions = RenderOptions(variant="utf8-eci"), margin_modules: int = 10) -> np.ndarray:
@@ -69,17 +82,23 @@ def robustness_curves(payloads: Sequence[str], *, distortions: Iterable[str] = t
 
 
 def markdown_table(curves: Sequence[Curve]) -> str:
-    """Severity at which each reader stops reading, per distortion (— = still reads at 1.0)."""
+    """Per distortion and reader: "first miss / stops from" severities (— = still reads at 1.0)."""
     readers = list(dict.fromkeys(c.reader for c in curves))
     names = list(dict.fromkeys(c.distortion for c in curves))
     by_key = {(c.distortion, c.reader): c for c in curves}
-    lines = ["| distortion | severity s means | " + " | ".join(f"{r} breaks at s =" for r in readers) + " |",
+    lines = ["| distortion | severity s means | " + " | ".join(f"{r}: first miss / stops" for r in readers) + " |",
              "|---|---|" + "---|" * len(readers)]
     for name in names:
         cells = []
         for reader in readers:
-            point = by_key[(name, reader)].breaks_at
-            cells.append("—" if point is None else f"{point:.2f}")
+            curve = by_key[(name, reader)]
+            first, gone = curve.first_miss, curve.gone_from
+            if first is None:
+                cells.append("—")
+            elif first == gone:
+                cells.append(f"{first:.2f}")
+            else:
+                cells.append(f"{first:.2f} / {'—' if gone is None else f'{gone:.2f}'}")
         lines.append(f"| {name} | {DISTORTIONS[name].parameter} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -100,7 +119,10 @@ def plot_png(curves: Sequence[Curve]) -> bytes:
     width, height = cols * (pw + pad) + pad, rows * (ph + pad + 20) + pad + 30
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default()
+    try:  # DejaVu has σ, −, ·, °; Pillow's built-in bitmap font does not
+        font = ImageFont.truetype("DejaVuSans.ttf", 11)
+    except OSError:
+        font = ImageFont.load_default()
     for k, reader in enumerate(readers):  # legend
         x = pad + k * 120
         draw.line([(x, 15), (x + 25, 15)], fill=_COLOURS.get(reader, (0, 0, 0)), width=3)
