@@ -1,0 +1,113 @@
+"""Imaging benchmark: render ms/code (ours vs plain segno, same run), read ms/image per reader,
+and the wall time to read a set of images with every reader.
+
+    .venv/bin/python bench/bench_imaging.py [--n 100] [--rounds 5]
+
+Payloads: `qrinterop.imaging.corpus.payment_corpus(n)` — the two real EMV/JPQR payloads plus
+seeded JPQR-like ones of 180–248 characters, a third with Japanese names. Figures are medians over
+rounds; the machine is shared, so compare the side-by-side columns rather than absolute values.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import platform
+import statistics
+import time
+from typing import Callable, Sequence
+
+import segno
+
+from qrinterop.imaging import RenderOptions, load_gray, read, render_png
+from qrinterop.imaging.corpus import payment_corpus
+from qrinterop.imaging.readers import READERS
+
+
+def _median_ms_per_item(run: Callable[[], int], rounds: int) -> tuple[float, list[float]]:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        count = run()
+        samples.append((time.perf_counter() - start) * 1000 / count)
+    return statistics.median(samples), samples
+
+
+def bench_render(payloads: Sequence[str], rounds: int) -> dict[str, float]:
+    options = RenderOptions(variant="utf8")
+
+    def segno_plain() -> int:
+        for p in payloads:
+            buf = io.BytesIO()
+            segno.make(p, encoding="utf-8").save(buf, kind="png", scale=4, border=4)
+        return len(payloads)
+
+    def ours_uncached() -> int:
+        for p in payloads:
+            render_png(p, options, cache=False)
+        return len(payloads)
+
+    def ours_cached() -> int:
+        for p in payloads:
+            render_png(p, options)
+        return len(payloads)
+
+    ours_cached()  # fill the cache once
+    figures = {}
+    # Interleave the contenders round by round so background load hits them alike.
+    seg, ours, cached = [], [], []
+    for _ in range(rounds):
+        seg.append(_median_ms_per_item(segno_plain, 1)[0])
+        ours.append(_median_ms_per_item(ours_uncached, 1)[0])
+        cached.append(_median_ms_per_item(ours_cached, 1)[0])
+    figures["segno.make(p, encoding='utf-8').save(png, scale=4, border=4)"] = statistics.median(seg)
+    figures["qrinterop render_png, uncached"] = statistics.median(ours)
+    figures["qrinterop render_png, cached symbol (PNG still written)"] = statistics.median(cached)
+    return figures
+
+
+def bench_readers(payloads: Sequence[str], rounds: int) -> dict[str, float]:
+    arrays = [load_gray(render_png(p, RenderOptions(variant="utf8-eci")).data) for p in payloads]
+    expected = [p.encode("utf-8") for p in payloads]
+    figures = {}
+    for name, reader in READERS.items():
+        def run() -> int:
+            exact = sum(any(r.bytes == e for r in reader(a)) for a, e in zip(arrays, expected))
+            figures[f"{name} exact"] = exact
+            return len(arrays)
+        figures[name] = _median_ms_per_item(run, rounds)[0]
+    return figures
+
+
+def bench_set(payloads: Sequence[str]) -> tuple[int, float, int]:
+    """Read every rendered variant of every payload (PNG bytes → all readers), wall time."""
+    images = [render_png(p, RenderOptions(variant=v)).data for p in payloads for v in ("utf8-eci", "utf8", "sjis-default")]
+    start = time.perf_counter()
+    decoded = sum(1 for data in images if read(data).primary is not None)
+    return len(images), time.perf_counter() - start, decoded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    payloads = payment_corpus(args.n)
+    lengths = [len(p) for p in payloads]
+    print(f"# imaging benchmark: {args.n} payloads ({min(lengths)}–{max(lengths)} chars), "
+          f"median of {args.rounds} rounds; {platform.python_version()}, segno {segno.__version__}")
+    render = bench_render(payloads, args.rounds)
+    base = render["segno.make(p, encoding='utf-8').save(png, scale=4, border=4)"]
+    print("\n| render (PNG, scale 4, border 4) | ms/code | speed-up vs segno |\n|---|---|---|")
+    for label, ms in render.items():
+        print(f"| {label} | {ms:.2f} | {base / ms:.1f}× |")
+    readers = bench_readers(payloads, args.rounds)
+    print("\n| reader (same preloaded grayscale arrays) | ms/image | exact bytes |\n|---|---|---|")
+    for name in READERS:
+        print(f"| {name} | {readers[name]:.2f} | {readers[name + ' exact']}/{len(payloads)} |")
+    count, seconds, decoded = bench_set(payloads)
+    print(f"\nread() of {count} PNG images (3 variants × {len(payloads)} payloads; decode + all three readers): "
+          f"{seconds:.2f} s ({seconds / count * 1000:.1f} ms/image), {decoded} decoded")
+
+
+if __name__ == "__main__":
+    main()
