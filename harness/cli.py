@@ -21,7 +21,8 @@ COMMAND_MODULES = (
     "qrinterop.vectorsets.commands",   # vectors generate|verify|export|diff|stats
     "qrinterop.conformance.commands",  # certify
     "qrinterop.reports.commands",      # report diff
-    "qrinterop.simulators.commands",   # serve, demo
+    "qrinterop.simulators.commands",   # serve
+    "qrinterop.simulators.demo_commands",  # demo
 )
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
