@@ -36,7 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="qrinterop", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="qrinterop", description="Interoperability test harness and wallet simulator for "
+                     "unified payment QR codes (EMVCo MPM/CPM, JPQR and other national profiles).")
     parser.add_argument("--version", action="version", version=f"qrinterop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
