@@ -293,6 +293,7 @@ SPEC = WalletSpec(
         ("getCodePaymentDetails", _E.PAYMENT_NOT_FOUND): (400, "DYNAMIC_QR_PAYMENT_NOT_FOUND"),
         ("deleteQRCode", _E.PAYMENT_NOT_FOUND): (404, "DYNAMIC_QR_NOT_FOUND"),
         ("cancelPayment", _E.ALREADY_REFUNDED): (400, "ORDER_NOT_REVERSIBLE"),
+        ("capturePayment", _E.ALREADY_REFUNDED): (400, "ORDER_NOT_REVERSIBLE"),
         ("refundPayment", _E.IDEMPOTENCY_CONFLICT): (400, "INVALID_PARAMS"),
         ("capturePayment", _E.IDEMPOTENCY_CONFLICT): (400, "INVALID_PARAMS"),
     },
