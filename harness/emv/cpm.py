@@ -15,6 +15,7 @@ import base64
 import binascii
 from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
+from qrinterop.emv.tree import walk
 from qrinterop.errors import CpmError
 from qrinterop.violation import Violation
 
@@ -65,12 +66,8 @@ class CpmPayload(NamedTuple):
         return [o.to_obj() for o in self.objects]
 
     def walk(self) -> Iterator[Tlv]:
-        stack = list(reversed(self.objects))
-        while stack:
-            obj = stack.pop()
-            yield obj
-            if obj.children:
-                stack.extend(reversed(obj.children))
+        """Every object, depth first, in payload order."""
+        return walk(self.objects)
 
 
 def _read_tag(data: bytes, i: int, end: int) -> tuple[str, int, bool] | None:

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from qrinterop.emv.crc import CRC_TAG, crc_hex
 from qrinterop.emv.dictionary import ADF_TEMPLATES, ROOT_TEMPLATES
+from qrinterop.emv.tree import walk
 from qrinterop.errors import MpmError
 from qrinterop.violation import Violation
 
@@ -75,12 +76,7 @@ class MpmPayload(NamedTuple):
 
     def walk(self) -> Iterator[DataObject]:
         """Every object, depth first, in payload order."""
-        stack = list(reversed(self.objects))
-        while stack:
-            obj = stack.pop()
-            yield obj
-            if obj.children:
-                stack.extend(reversed(obj.children))
+        return walk(self.objects)
 
     def to_objects(self) -> list[dict]:
         return [o.to_obj() for o in self.objects]
