@@ -2,6 +2,7 @@
 and the wall time to read a set of images with every reader.
 
     .venv/bin/python bench/bench_imaging.py [--n 100] [--rounds 5]
+    .venv/bin/python bench/bench_imaging.py --docs   # reader behaviour + robustness tables, docs/robustness.png
 
 Payloads: `qrinterop.imaging.corpus.payment_corpus(n)` — the two real EMV/JPQR payloads plus
 seeded JPQR-like ones of 180–248 characters, a third with Japanese names. Figures are medians over
@@ -86,11 +87,30 @@ def bench_set(payloads: Sequence[str]) -> tuple[int, float, int]:
     return len(images), time.perf_counter() - start, decoded
 
 
+def docs_tables() -> None:
+    from qrinterop.imaging import quirks, robustness
+    from qrinterop.imaging.corpus import ROBUSTNESS_PAYLOADS
+    from qrinterop.paths import ROOT
+
+    print("## reader behaviour (50 corpus payloads)\n")
+    print(quirks.markdown_table(payment_corpus(50)))
+    start = time.perf_counter()
+    curves = robustness.robustness_curves(ROBUSTNESS_PAYLOADS, seeds=(0, 1))
+    print(f"\n## robustness ({len(ROBUSTNESS_PAYLOADS)} payloads × 2 seeds, {time.perf_counter() - start:.0f} s)\n")
+    print(robustness.markdown_table(curves))
+    (ROOT / "docs" / "robustness.png").write_bytes(robustness.plot_png(curves))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--docs", action="store_true",
+                        help="print docs/imaging.md's tables (50 payloads) and write docs/robustness.png instead")
     args = parser.parse_args()
+    if args.docs:
+        docs_tables()
+        return
     payloads = payment_corpus(args.n)
     lengths = [len(p) for p in payloads]
     print(f"# imaging benchmark: {args.n} payloads ({min(lengths)}–{max(lengths)} chars), "

@@ -73,3 +73,34 @@ def summarize(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str,
         for key in ("decoded", "exact_utf8", "text_exact", "raw_exact_utf8"):
             counter[key] += bool(row[key])
     return {key: dict(value) for key, value in table.items()}
+
+
+def markdown_table(payloads: Iterable[str]) -> str:
+    """The reader behaviour table for docs: exact UTF-8 bytes back, per variant and reader,
+    as "all / Japanese-or-Chinese only" counts (like notes/imaging.md's table)."""
+    payloads = list(payloads)
+    rows_all: list[dict[str, Any]] = []
+    rows_cjk: list[dict[str, Any]] = []
+    for payload in payloads:
+        rows = reader_matrix(payload)
+        rows_all += rows
+        if not payload.isascii():
+            rows_cjk += rows
+    every, cjk = summarize(rows_all), summarize(rows_cjk)
+    n_all, n_cjk = len(payloads), sum(not p.isascii() for p in payloads)
+    readers = list(dict.fromkeys(r["reader"] for r in rows_all))
+    head = ["| variant | " + " | ".join(f"{r} bytes" for r in readers) + " | zxing text | pyzbar raw (ZBAR_CFG_BINARY) |",
+            "|---|" + "---|" * (len(readers) + 2)]
+    lines = head
+    for variant in VARIANTS:
+        cells = []
+        for reader in readers:
+            a, c = every.get((variant.value, reader), {}), cjk.get((variant.value, reader), {})
+            cell = f"{a.get('exact_utf8', 0)}/{n_all}, {c.get('exact_utf8', 0)}/{n_cjk}"
+            missed = a.get("payloads", 0) - a.get("decoded", 0)
+            cells.append(cell + (f" ({missed} not decoded)" if missed else ""))
+        zx = every.get((variant.value, "zxing"), {}).get("text_exact", 0)
+        raw = every.get((variant.value, "pyzbar"), {}).get("raw_exact_utf8", 0)
+        lines.append(f"| {variant.value} | " + " | ".join(cells) + f" | {zx}/{n_all} | {raw}/{n_all} |")
+    return "\n".join(lines)
+

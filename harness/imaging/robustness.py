@@ -1,7 +1,7 @@
 """Robustness curves: for each reader and distortion, the share of codes read byte-exact as the
 severity grows, and the severity at which the reader stops reading.
 
-    python -m qrinterop.imaging.robustness --png docs/robustness.png   # prints the markdown table
+    .venv/bin/python bench/bench_imaging.py --docs   # recomputes docs/robustness.png and prints the tables
 
 Codes are rendered in the `utf8-eci` variant (every reader returns the exact bytes of a clean
 one), placed on a white margin of 10 modules so rotation/perspective never clip them, distorted
@@ -9,8 +9,6 @@ with fixed seeds, and read with every reader from the same distorted array.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -152,20 +150,3 @@ def plot_png(curves: Sequence[Curve]) -> bytes:
     image.save(buf, "PNG", optimize=True)
     return buf.getvalue()
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Compute robustness curves; print the markdown table.")
-    parser.add_argument("--png", help="also write the plot here (e.g. docs/robustness.png)")
-    parser.add_argument("--seeds", type=int, default=2, help="seeds per payload (default 2)")
-    args = parser.parse_args(argv)
-    from qrinterop.imaging.corpus import ROBUSTNESS_PAYLOADS
-    curves = robustness_curves(ROBUSTNESS_PAYLOADS, seeds=tuple(range(args.seeds)))
-    print(markdown_table(curves))
-    if args.png:
-        with open(args.png, "wb") as handle:
-            handle.write(plot_png(curves))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
