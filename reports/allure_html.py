@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qrinterop.errors import QrInteropError
 from qrinterop.paths import ROOT
-from qrinterop.reports.allure_support import categories
+from qrinterop.reports.allure_support import allure3_categories
 
 ALLURE_PACKAGE = "allure@3"
 MIN_NODE_MAJOR = 20  # allure 3 needs Node 20 or newer
@@ -120,7 +120,7 @@ def generate(results_dir: Path, report_dir: Path, *, timeout: float = DEFAULT_TI
     cli = ensure_allure(cache, timeout)
     config = {"name": report_name, "output": str(report_dir),
               "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name}}},
-              "categories": categories()}
+              "categories": allure3_categories()}
     if report_dir.exists():
         shutil.rmtree(report_dir)  # a stale multi-file report would sit next to the new one
     with tempfile.TemporaryDirectory(prefix="qrinterop-allure-") as tmp:

@@ -1,11 +1,15 @@
 """Run record -> Allure's `environment.properties` and `categories.json`. Pure.
 
-The per-test result files come from allure-pytest in the conformance plugin; these two files
-give the Allure report its Environment widget and its Categories tab. A category matches a test
-on its Allure status and on a regex over its status message. The conformance suite puts the run
-record's `category` field name in brackets at the start of the message it fails with
-(`[iut-crash] IUT process exited …`); the regexes also accept the plain phrases its messages
-use, so a message without the tag is still sorted.
+The per-test result files come from allure-pytest in the conformance plugin; these files give
+the Allure report its Environment widget and its Categories. A test lands in the first category
+whose statuses include its status and whose matcher fits:
+- Allure 3 (the npm `allure` this project generates HTML with) takes categories from its config
+  (`allure3_categories()`, written by allure_html); it can match the test's `category` label,
+  which carries the run record's `category` field exactly (the only way to tell `charset` from
+  `wrong-value`: the suite words both "tree differs: …");
+- Allure 2 readers take `allure-results/categories.json` and match on the status message: a
+  `[category]` tag at its start, or the phrases the suite's messages use (conformance/judge.py,
+  qrinterop.iut adapters), so an untagged message is still sorted where the words allow.
 """
 from __future__ import annotations
 
@@ -13,21 +17,28 @@ import json
 import re
 from typing import Any, Mapping
 
-# Order matters: Allure puts a test in the first category that matches.
+CATEGORY_LABEL = "category"
+
+# Order matters: Allure puts a test in the first category that matches. Timeout before crash:
+# both start "no valid answer from the IUT: …".
 CATEGORIES: tuple[dict[str, Any], ...] = (
-    {"name": "IUT crash", "category": "iut-crash", "matchedStatuses": ["broken", "failed"],
-     "phrases": [r"crash", r"exited with", r"process (?:died|exited)", r"killed by signal"]},
     {"name": "IUT timeout", "category": "timeout", "matchedStatuses": ["broken", "failed"],
-     "phrases": [r"timed? ?out", r"did not answer within"]},
+     "phrases": [r"timed? ?out", r"no answer within", r"did not answer within"]},
+    {"name": "IUT crash", "category": "iut-crash", "matchedStatuses": ["broken", "failed"],
+     "phrases": [r"crash", r"exited with", r"process (?:died|exited)", r"killed by signal", r"closed its stdout",
+                 r"closed the connection", r"IUT raised", r"no valid answer from the IUT"]},
     {"name": "Not implemented", "category": "not-implemented", "matchedStatuses": ["skipped"],
-     "phrases": [r"not implemented", r"does not declare op"]},
+     "phrases": [r"not implemented", r"does not declare"]},
     {"name": "Charset (text mangled)", "category": "charset", "matchedStatuses": ["failed", "broken"],
      "phrases": [r"charset", r"mojibake", r"read as latin-1", r"utf-8 read as", r"shift_jis"]},
     {"name": "Wrong verdict (valid/invalid)", "category": "wrong-verdict", "matchedStatuses": ["failed"],
-     "phrases": [r"IUT said (?:valid|invalid)", r"wrong verdict"]},
+     "phrases": [r"IUT said (?:valid|invalid)", r"should have been rejected", r"IUT rejected a valid",
+                 r"IUT refused to build", r"from objects that break", r"wrong verdict"]},
     {"name": "Wrong value (parse/build result differs)", "category": "wrong-value", "matchedStatuses": ["failed"],
-     "phrases": [r"wrong value", r"differs from expected", r"IUT returned"]},
+     "phrases": [r"tree differs", r"built a different payload", r"decoded .*, expected", r"wrong value",
+                 r"differs from expected", r"IUT returned"]},
 )
+OTHER = {"name": "Other test failures", "matchedStatuses": ["failed"]}
 
 
 def _caseless(pattern: str) -> str:
@@ -61,9 +72,20 @@ def _message_regex(tag: str, phrases: list[str]) -> str:
 
 
 def categories() -> list[dict[str, Any]]:
+    """categories.json (Allure 2 format; Allure 3 accepts it too, as compatibility keys)."""
     out = [{"name": c["name"], "matchedStatuses": c["matchedStatuses"],
             "messageRegex": _message_regex(c["category"], c["phrases"])} for c in CATEGORIES]
-    out.append({"name": "Other test failures", "matchedStatuses": ["failed"], "messageRegex": "[\\s\\S]*"})
+    out.append({**OTHER, "messageRegex": "[\\s\\S]*"})
+    return out
+
+
+def allure3_categories() -> list[dict[str, Any]]:
+    """The same categories for an Allure 3 config: the `category` label first, else the message."""
+    out = [{"name": c["name"], "matchers": [
+        {"statuses": c["matchedStatuses"], "labels": {CATEGORY_LABEL: f"^{re.escape(c['category'])}$"}},
+        {"statuses": c["matchedStatuses"], "message": _message_regex(c["category"], c["phrases"])}]}
+        for c in CATEGORIES]
+    out.append({"name": OTHER["name"], "matchers": [{"statuses": OTHER["matchedStatuses"]}]})
     return out
 
 

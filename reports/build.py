@@ -58,9 +58,10 @@ def _write(path: Path, text: str) -> Path:
 
 
 def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, base_dir: Path | None = None,
-                  allure: bool = False, allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
-    """certification.{json,md,html}, junit.xml, allure-results/{environment.properties,categories.json};
-    with `allure=True` also allure-report/ (or a note saying why not)."""
+                  allure: bool = True, allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
+    """certification.{json,md,html}, junit.xml, allure-results/{environment.properties,categories.json},
+    and with `allure` (the default) allure-report/ when allure-results/ holds test results (written
+    by allure-pytest during `qrinterop certify`) and Node is there; otherwise a note says why not."""
     out = Path(out_dir or REPORTS_OUT)
     record = redact(record)
     doc = redact(build_certification(record))
@@ -76,7 +77,11 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
         _write(out / "allure-results" / "categories.json", render_categories()),
     ]
     built = BuiltReports(out, files, doc)
-    if allure:
+    results = out / "allure-results"
+    if allure and not any(results.glob("*-result.json")):
+        built.notes.append("no Allure HTML report: allure-results/ holds no test results "
+                           "(allure-pytest writes them during `qrinterop certify`)")
+    elif allure:
         try:
             built.allure_report = allure_html.generate(out / "allure-results", out / "allure-report",
                                                        timeout=allure_timeout)
@@ -85,7 +90,7 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
     return built
 
 
-def build_reports(run_json: Path, out_dir: Path | None = None, *, allure: bool = False,
+def build_reports(run_json: Path, out_dir: Path | None = None, *, allure: bool = True,
                   allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
     run_json = Path(run_json)
     record = load_run_record(run_json)

@@ -30,8 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("run_json", type=Path, metavar="RUN_JSON")
     b.add_argument("-o", "--out", type=Path, default=None,
                    help="output folder (default: the run record's folder)")
-    b.add_argument("--allure-html", action="store_true",
-                   help="also make allure-report/ with the npm package allure (needs Node 20+)")
+    b.add_argument("--no-allure-html", dest="allure_html", action="store_false",
+                   help="skip allure-report/ (made by default when allure-results/ holds test results and "
+                        "Node 20+ is there; the npm package allure is installed locally on first use)")
     b.add_argument("--allure-timeout", type=float, default=allure_html.DEFAULT_TIMEOUT_S, metavar="SECONDS")
     b.add_argument("--json", action="store_true", help="print what was written as JSON")
     b.set_defaults(func=_build)

@@ -31,7 +31,12 @@ def test_without_node_the_message_says_how_to_get_it(tmp_path, monkeypatch):
 
 def test_build_goes_on_without_node_and_notes_why(tmp_path, monkeypatch):
     monkeypatch.setattr(allure_html.shutil, "which", lambda name: None)
-    built = build_reports(write_run(tmp_path, load(BUGGY)), allure=True)
+    run = write_run(tmp_path, load(BUGGY))
+    built = build_reports(run)
+    assert built.notes == ["no Allure HTML report: allure-results/ holds no test results "
+                           "(allure-pytest writes them during `qrinterop certify`)"]
+    (tmp_path / "allure-results" / "0a1b-result.json").write_text('{"name": "t", "status": "passed"}')
+    built = build_reports(run)
     assert built.allure_report is None
     assert len(built.notes) == 1 and "needs Node.js" in built.notes[0]
     assert (tmp_path / "certification.html").is_file() and (tmp_path / "junit.xml").is_file()
@@ -63,9 +68,13 @@ def allure_available() -> bool:
 @pytest.mark.skipif(not allure_available(), reason="the npm package allure is not in the local cache "
                     "(reports/.allure-node); `qrinterop report allure DIR` installs it once; tests stay offline")
 def test_real_allure_report_from_replayed_results(tmp_path):
-    built = build_reports(write_run(tmp_path / "run", load(BUGGY)), tmp_path / "out")
-    make_allure_results(tmp_path / "replay", tmp_path / "run" / "run.json", built.out_dir / "allure-results")
-    index = allure_html.generate(built.out_dir / "allure-results", built.out_dir / "allure-report", timeout=120)
+    """What certify does: allure-pytest results in <out>/allure-results, then build_reports(run.json, out)."""
+    run = write_run(tmp_path / "run", load(BUGGY))
+    make_allure_results(tmp_path / "replay", run, tmp_path / "out" / "allure-results")
+    built = build_reports(run, tmp_path / "out")
+    assert built.notes == []
+    index = built.allure_report
+    assert index == tmp_path / "out" / "allure-report" / "index.html"
     assert index.is_file() and index.stat().st_size > 100_000  # one file, data embedded
     summary = json.loads((index.parent / "summary.json").read_text())
     assert summary["stats"]["failed"] == 7 and summary["stats"]["total"] == 16

@@ -84,7 +84,11 @@ def test_allure_html_renders_summary_and_failing_evidence(tmp_path):
     crash_url = f"{index.as_uri()}#{by_name['cpm-base64/5 (parse)']}"
     crash = _visible_text(_chromium(crash_url, tmp_path / "profile", settle, "--dump-dom"))
     assert "Category: IUT crash" in crash  # categories from our config matched the tagged message
-    assert "[iut-crash] IUT process exited with code 1" in crash
+    assert "IUT process exited with code 1" in crash
     assert "IUT stderr" in crash and "payload" in crash  # the attachments are listed
     assert "cpm.base64.alphabet" in crash  # the story label = the rule id
+    # mpm-tlv/4's message names no category phrase: only the `category` label can sort it
+    value_url = f"{index.as_uri()}#{by_name['mpm-tlv/4 (parse)']}"
+    value = _visible_text(_chromium(value_url, tmp_path / "profile", settle, "--dump-dom"))
+    assert "Category: Wrong value (parse/build result differs)" in value
     _screenshot(crash_url, tmp_path / "profile", SCREENSHOTS / "allure.png", "1280,1000", settle)

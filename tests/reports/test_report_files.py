@@ -169,7 +169,7 @@ def test_environment_properties_and_categories(buggy_out):
     assert lines["qrinterop.version"] == "0.1.0" and lines["Python"] == "3.11.2"
     assert environment(load(BUGGY))["run.complete"] == "true"
     cats = json.loads((buggy_out.out_dir / "allure-results/categories.json").read_text(encoding="utf-8"))
-    assert [c["name"] for c in cats][:6] == ["IUT crash", "IUT timeout", "Not implemented",
+    assert [c["name"] for c in cats][:6] == ["IUT timeout", "IUT crash", "Not implemented",
                                               "Charset (text mangled)", "Wrong verdict (valid/invalid)",
                                               "Wrong value (parse/build result differs)"]
 
@@ -199,6 +199,31 @@ def test_categories_sort_every_failing_fixture_test(tagged):
             assert got == EXPECTED_CATEGORY[t["category"]], t["id"]
         else:  # an untagged message the phrases do not know may land in "Other", never in a wrong category
             assert got in (EXPECTED_CATEGORY[t["category"]], "Other test failures"), t["id"]
+
+
+@pytest.mark.parametrize("message, status, expected", [
+    # messages as conformance/judge.py and the qrinterop.iut adapters word them
+    ("no valid answer from the IUT: no answer within the 5 s timeout; the IUT process was killed and restarted",
+     "failed", "IUT timeout"),
+    ("no valid answer from the IUT: no HTTP answer within the timeout (ReadTimeout)", "failed", "IUT timeout"),
+    ("no valid answer from the IUT: IUT process exited with code 1 while handling this request; restarted",
+     "failed", "IUT crash"),
+    ("no valid answer from the IUT: IUT process was killed by signal 11 while handling this request; restarted",
+     "failed", "IUT crash"),
+    ("no valid answer from the IUT: answer is not a JSON object: b'oops'", "failed", "IUT crash"),
+    ("no valid answer from the IUT: IUT raised KeyError: '63'", "failed", "IUT crash"),
+    ("IUT parsed a payload that breaks mpm.crc.mismatch (CRC off by one); it should have been rejected",
+     "failed", "Wrong verdict (valid/invalid)"),
+    ("IUT said valid; the payload breaks mpm.tlv.duplicate", "failed", "Wrong verdict (valid/invalid)"),
+    ("IUT refused to build valid objects: E_LEN: too long", "failed", "Wrong verdict (valid/invalid)"),
+    ("tree differs: 59: expected 'カフェ', got 'ã‚«ãƒ•ã‚§'", "failed", "Wrong value (parse/build result differs)"),
+    ("IUT built a different payload — mpm.crc.mismatch: CRC", "failed", "Wrong value (parse/build result differs)"),
+    ("[charset] tree differs: 59: expected 'カフェ', got 'ã‚«ãƒ•ã‚§'", "failed", "Charset (text mangled)"),
+    ("not implemented: the IUT does not declare 'render'", "skipped", "Not implemented"),
+    ("assert 1 == 2", "failed", "Other test failures"),
+])
+def test_categories_match_the_suites_own_messages(message, status, expected):
+    assert _allure_category(message, status) == expected
 
 
 def test_reports_are_stable_whatever_the_input_order(tmp_path):
