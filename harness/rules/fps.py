@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qrinterop.emv.mpm import DataObject, MpmPayload
-from qrinterop.profiles.scheme import check_fixed, check_gui_case, check_sub, templates_with_gui
+from qrinterop.profiles.scheme import check_fixed, check_gui_case, check_sub, templates_with_gui, value_at
 from qrinterop.rules.model import MUST, SHOULD, Findings, Profile, Rule
 
 GUI = "hk.com.hkicl"
@@ -52,7 +52,7 @@ def check_fps(p: MpmPayload, out: Findings) -> None:
     else:
         check_gui_case(t, GUI, "fps.mai.gui", out)
         if not any(t.child(s) is not None for s in PROXIES):
-            out.add("fps.proxy.required", f"{t.path} has no FPS ID (02), mobile (03) or e-mail (04)", t.path, t.offset,
+            out.add("fps.proxy.required", f"{t.path} has no FPS ID (02), mobile (03) or e-mail (04)", t.path, value_at(t),
                     t.value)
         check_sub(t, "01", re.compile(r"\d{3}"), "fps.clearing_code", "a 3-digit clearing code", out)
         check_sub(t, "02", re.compile(r"\d{7,9}"), "fps.fps_id", "7-9 digits", out)

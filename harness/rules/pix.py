@@ -108,7 +108,7 @@ def check_pix(p: MpmPayload, out: Findings) -> None:
         dynamic = url is not None
         if (key is None) == (url is None):
             out.add("pix.key_or_url", f"{template.path} has {'both' if key else 'neither'} 01 (key) and 25 (URL); "
-                    "exactly one is expected", template.path, template.offset, template.value)
+                    "exactly one is expected", template.path, value_at(template), template.value)
         if key is not None:
             kind = key_kind(key.value)
             if kind is None:

@@ -104,7 +104,7 @@ def _check_credit_transfer(t: DataObject, out: Findings) -> None:
     present = [s for s in PROXIES if t.child(s) is not None]
     if len(present) != 1:
         out.add("promptpay.proxy.required", f"{t.path} holds {len(present)} transfer targets "
-                f"({', '.join(present) or 'none'}); exactly one of 01-04 is expected", t.path, t.offset, t.value)
+                f"({', '.join(present) or 'none'}); exactly one of 01-04 is expected", t.path, value_at(t), t.value)
     for s in present:
         name, pattern, want = PROXIES[s]
         check_sub(t, s, pattern, "promptpay.proxy.format", f"a {name} of {want}", out)
