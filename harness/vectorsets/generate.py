@@ -9,7 +9,6 @@ patch for any other change (comments, flags, notes, expected details).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -125,6 +124,7 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    full_run = sets is None  # stale files are only removed when every set was generated
     sets = load_sets() if sets is None else sets
     writer = ImageWriter(out_dir)
     versions: dict[str, str] = {}
@@ -147,11 +147,12 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
         log(f"{vset.name} {version}: {doc['numberOfTests']} cases")
     if errors:
         raise GenerationError("\n".join(errors))
-    for stale in sorted(out_dir.glob("*.json")):
+    for stale in sorted(out_dir.glob("*.json")) if full_run else ():
         if stale.name != "rules.json" and stale.stem not in versions and _is_vector_file(stale):
             stale.unlink()
             changes.append(f"`{stale.stem}` removed")
-    writer.remove_stale()
+    if full_run:
+        writer.remove_stale()
     _write_if_changed(out_dir / "rules.json", dumps(rules_document()).encode("utf-8"))
     for schema in sorted(SCHEMA_SOURCE.glob("*.json")):
         _write_if_changed(out_dir / "schema" / schema.name, schema.read_bytes())
@@ -169,7 +170,3 @@ def _is_vector_file(path: Path) -> bool:
         return json.loads(path.read_text(encoding="utf-8")).get("schema") == SCHEMA_ID
     except (ValueError, OSError, AttributeError):
         return False
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst, dirs_exist_ok=True)

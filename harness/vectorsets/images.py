@@ -69,14 +69,17 @@ def _perspective_coeffs(src, dst) -> list[float]:
     return [float(c) for c in np.linalg.solve(a, b)]
 
 
-def reader_rows(png: bytes, payload: str) -> list[dict[str, Any]]:
+READERS = ("zxing", "opencv", "pyzbar")
+
+
+def reader_rows(png: bytes, payload: str, readers: tuple[str, ...] = READERS) -> list[dict[str, Any]]:
     """What each reader returns for this PNG, judged against the payload (cf. imaging.quirks.reader_matrix)."""
     from qrinterop.imaging.read import read
 
     expected = payload.encode("utf-8")
-    scan = read(png)
+    scan = read(png, readers)
     rows = []
-    for name in ("zxing", "opencv", "pyzbar"):
+    for name in readers:
         answers = scan.by_reader(name)
         ok = [r for r in answers if r.ok]
         first = ok[0] if ok else (answers[0] if answers else None)

@@ -1,0 +1,160 @@
+"""mpm-fields: every root object and Additional Data / Language sub-field rule of EMV MPM."""
+from __future__ import annotations
+
+from qrinterop.vectorsets.bases import QUOTED
+from qrinterop.vectorsets.model import ACCEPTABLE as A, INVALID as I, VALID as V, C, Group, VectorSet, add, drop, \
+    set_
+
+
+def Q(name: str) -> dict:
+    payload, source = QUOTED[name]
+    return {"payload": payload, "source": source}
+
+
+ROOT = (
+    C("nearly every optional object present and well formed (01, 02, 54-56, 61, 62 with 62-09 'AME', 64)", V,
+      ["mpm.root.mandatory", "mpm.pfi.value", "mpm.poi.value", "mpm.mai.present", "mpm.field.format",
+       "mpm.field.length", "mpm.country.format", "mpm.currency.known", "mpm.amount.format",
+       "mpm.amount.decimals", "mpm.tip.value", "mpm.tip.fixed", "mpm.tip.percentage", "mpm.adf.consumer_request",
+       "mpm.adf.nonempty", "mpm.lang.required", "mpm.lang.code", "mpm.tlv.empty", "mpm.rfu.id",
+       "mpm.adf.v11_fields"], ["Basic"], base="emv-full"),
+    C("Point of Initiation (01) absent: it is optional", V, ["mpm.poi.value", "mpm.root.mandatory"], ["Basic"],
+      base="emv-basic", edits=[drop("01")]),
+    *(C(f"mandatory {ident} ({name}) missing", I, ["mpm.root.mandatory"], ["Basic"],
+        base="emv-basic", edits=[drop(ident)])
+      for ident, name in (("52", "Merchant Category Code"), ("53", "Transaction Currency"),
+                          ("58", "Country Code"), ("59", "Merchant Name"), ("60", "Merchant City"))),
+    C("real DuitNow code with Payload Format Indicator '02'", I, ["mpm.pfi.value"], ["PfiNot01", "RealWorld"],
+      **Q("duitnow-real")),
+    C("Payload Format Indicator '00' (seen in a library README sample)", I, ["mpm.pfi.value"], ["PfiNot01"],
+      base="emv-basic", edits=[set_("00", "00")]),
+    C("Point of Initiation '13' (RFU)", I, ["mpm.poi.value"], ["Basic"], base="emv-basic", edits=[set_("01", "13")]),
+    C("Point of Initiation '1' (one digit)", I, ["mpm.poi.value", "mpm.field.length"], ["EdgeLength"],
+      base="emv-basic", edits=[set_("01", "1")]),
+    C("no Merchant Account Information at all (26 removed)", I, ["mpm.mai.present"], ["Basic"],
+      base="emv-basic", edits=[drop("26")]),
+    C("Merchant Category Code with a letter ('58A2')", I, ["mpm.field.format"], ["Basic"], base="emv-basic",
+      edits=[set_("52", "58A2")]),
+    C("Merchant Category Code of three digits", I, ["mpm.field.length"], ["EdgeLength"], base="emv-basic",
+      edits=[set_("52", "581")]),
+    C("Transaction Currency '999' (not a currency the reference knows)", A, ["mpm.currency.known"], ["Basic"],
+      base="emv-basic", edits=[set_("53", "999")]),
+    C("Transaction Currency 'USD' (alpha code instead of numeric)", I, ["mpm.field.format", "mpm.currency.known"],
+      ["Basic"], base="emv-basic", edits=[set_("53", "USD")]),
+    C("Country Code in lower case ('us')", I, ["mpm.country.format"], ["Basic"], base="emv-basic",
+      edits=[set_("58", "us")]),
+    C("Country Code of three letters ('USA')", I, ["mpm.country.format", "mpm.field.length"], ["EdgeLength"],
+      base="emv-basic", edits=[set_("58", "USA")]),
+    C("Merchant Name of exactly 25 characters", V, ["mpm.field.length"], ["EdgeLength"], base="emv-basic",
+      edits=[set_("59", "ABCDEFGHIJKLMNOPQRSTUVWXY")]),
+    C("Merchant Name of 26 characters (generators that do not truncate)", I, ["mpm.field.length"],
+      ["NameTooLong", "EdgeLength"], base="emv-basic", edits=[set_("59", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]),
+    C("Merchant Name of 40 characters (a Pix DICT name)", I, ["mpm.field.length"], ["NameTooLong"],
+      base="emv-basic", edits=[set_("59", "COMERCIO DE ALIMENTOS E BEBIDAS DO BRASI")]),
+    C("Merchant City of exactly 15 characters", V, ["mpm.field.length"], ["EdgeLength"], base="emv-basic",
+      edits=[set_("60", "SAN FRANCISCO C")]),
+    C("Merchant City of 16 characters", I, ["mpm.field.length"], ["NameTooLong", "EdgeLength"], base="emv-basic",
+      edits=[set_("60", "SAN FRANCISCO CA")]),
+    C("Postal Code of 11 characters", I, ["mpm.field.length"], ["EdgeLength"], base="emv-full",
+      edits=[set_("61", "10001-00000")]),
+    C("Merchant Name with a tab character (not ans)", I, ["mpm.field.format"], ["NonAsciiInAns"],
+      base="emv-basic", edits=[set_("59", "EXAMPLE\tMERCHANT")]),
+    C("Odoo test payload: Vietnamese letters đĐ in the ans Merchant Name (59)", I, ["mpm.field.format"],
+      ["NonAsciiInAns", "RealWorld", "LengthInChars"], **Q("odoo-vietnam")),
+    C("Ghana payload with primitive Visa (02) and Mastercard (04) MAIs, no template", V,
+      ["mpm.mai.present", "mpm.field.format"], ["PrimitiveMai", "RealWorld"], **Q("ghana-visa-mc")),
+    C("Cambodian payload with a primitive UnionPay MAI (15): its city 'Banteay Meanchey' is 16 characters, "
+      "one over the limit", I, ["mpm.field.length"], ["PrimitiveMai", "RealWorld", "NameTooLong"],
+      **Q("khmer-unionpay")),
+)
+
+AMOUNTS = (
+    C("amount '98' (no decimal point)", V, ["mpm.amount.format"], ["AmountFormat"], base="emv-dynamic",
+      edits=[set_("54", "98")]),
+    C("amount '98.' (point without decimals: allowed by §4.7.4.1)", V, ["mpm.amount.format"], ["AmountFormat"],
+      base="emv-dynamic", edits=[set_("54", "98.")]),
+    C("amount of 13 characters, the maximum", V, ["mpm.amount.format", "mpm.field.length"], ["EdgeLength"],
+      base="emv-dynamic", edits=[set_("54", "1234567890.12")]),
+    C("amount of 14 characters", I, ["mpm.field.length"], ["EdgeLength"], base="emv-dynamic",
+      edits=[set_("54", "12345678901.12")]),
+    C("amount with a decimal comma ('98,73')", I, ["mpm.amount.format"], ["AmountFormat"], base="emv-dynamic",
+      edits=[set_("54", "98,73")]),
+    C("amount with a thousands space ('3 705')", I, ["mpm.amount.format"], ["AmountFormat"], base="emv-dynamic",
+      edits=[set_("54", "3 705")]),
+    C("amount zero written '0.00' (once in Pix docs, rejected by wallets)", I, ["mpm.amount.format"],
+      ["AmountFormat"], base="emv-dynamic", edits=[set_("54", "0.00")]),
+    C("amount '.50' (no integer digit)", I, ["mpm.amount.format"], ["AmountFormat"], base="emv-dynamic",
+      edits=[set_("54", ".50")]),
+    C("negative amount", I, ["mpm.amount.format"], ["AmountFormat"], base="emv-dynamic",
+      edits=[set_("54", "-5.00")]),
+    C("amount with three decimals in US dollars (exponent 2)", A, ["mpm.amount.decimals"], ["AmountFormat"],
+      base="emv-dynamic", edits=[set_("54", "10.001")]),
+    C("yen amount with decimals (JPY has exponent 0)", A, ["mpm.amount.decimals"], ["AmountFormat"],
+      base="emv-jp", edits=[set_("54", "1200.50")]),
+    C("static code (01=11) with an amount: legal in EMV", V, ["mpm.poi.value", "mpm.amount.format"],
+      ["StaticWithAmount"], base="emv-dynamic", edits=[set_("01", "11")]),
+)
+
+TIPS = (
+    C("55=01 (prompt for tip) with neither 56 nor 57", V, ["mpm.tip.value", "mpm.tip.fixed", "mpm.tip.percentage"],
+      ["ConvenienceFee"], base="emv-dynamic", edits=[add("55", "01", at=6)]),
+    C("55=03 with percentage 57='5.5'", V, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "03", at=6), add("57", "5.5", at=7)]),
+    C("55=03 with percentage 57='99.99', the maximum", V, ["mpm.tip.percentage"], ["ConvenienceFee", "EdgeLength"],
+      base="emv-dynamic", edits=[add("55", "03", at=6), add("57", "99.99", at=7)]),
+    C("55='04' (RFU)", I, ["mpm.tip.value"], ["ConvenienceFee"], base="emv-dynamic", edits=[add("55", "04", at=6)]),
+    C("55=02 (fixed fee) without 56", I, ["mpm.tip.fixed"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "02", at=6)]),
+    C("55=02 with fee 56='0' (must be non-zero)", I, ["mpm.tip.fixed"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "02", at=6), add("56", "0", at=7)]),
+    C("56 present without 55", I, ["mpm.tip.fixed"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("56", "1.00", at=6)]),
+    C("55=03 without 57", I, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "03", at=6)]),
+    C("57 present with 55=01", I, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "01", at=6), add("57", "5", at=7)]),
+    C("percentage 57='100' (above 99.99)", I, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "03", at=6), add("57", "100", at=7)]),
+    C("percentage 57='0' (below 00.01)", I, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "03", at=6), add("57", "0", at=7)]),
+    C("percentage 57='5%'", I, ["mpm.tip.percentage"], ["ConvenienceFee"], base="emv-dynamic",
+      edits=[add("55", "03", at=6), add("57", "5%", at=7)]),
+)
+
+ADDITIONAL = (
+    C("62-01..08 may hold '***' (prompt the consumer)", V, ["mpm.field.length", "mpm.adf.nonempty"], ["Basic"],
+      base="emv-dynamic", edits=[set_("62.01", "***"), add("62.02", "***"), add("62.08", "***")]),
+    C("62-05 Reference Label of 26 characters (a Pix txid does not fit)", I, ["mpm.field.length"],
+      ["NameTooLong", "EdgeLength"], base="emv-dynamic", edits=[set_("62.05", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]),
+    C("62-09 'EMA' (any order)", V, ["mpm.adf.consumer_request"], ["Basic"], base="emv-full",
+      edits=[set_("62.09", "EMA")]),
+    C("62-09 'AA' (a letter twice)", I, ["mpm.adf.consumer_request"], ["Basic"], base="emv-full",
+      edits=[set_("62.09", "AA")]),
+    C("62-09 'AX' (unknown letter)", I, ["mpm.adf.consumer_request"], ["Basic"], base="emv-full",
+      edits=[set_("62.09", "AX")]),
+    C("62-09 'AMEA' (four letters)", I, ["mpm.adf.consumer_request", "mpm.field.length"], ["EdgeLength"],
+      base="emv-full", edits=[set_("62.09", "AMEA")]),
+    C("62-10 Merchant Tax ID (v1.1): optional, a v1.0 reader sees RFU", A, ["mpm.adf.v11_fields"], ["V11Field"],
+      base="emv-dynamic", edits=[add("62.10", "123456789")]),
+    C("62-11 Merchant Channel (v1.1)", A, ["mpm.adf.v11_fields"], ["V11Field"], base="emv-dynamic",
+      edits=[add("62.11", "100")]),
+    C("62-20 (RFU for EMVCo)", A, ["mpm.rfu.id"], ["RfuId"], base="emv-dynamic", edits=[add("62.20", "X")]),
+    C("62-00: not defined for the Additional Data template (00 is a GUI only inside 62-50..99); the "
+      "reference tolerates it silently", V, ["mpm.adf.nonempty"], ["AdfSubIdZero"], base="emv-dynamic",
+      edits=[add("62.00", "com.example", at=0)]),
+    C("64 without 64-01 (alternate-language name)", I, ["mpm.lang.required"], ["Basic"], base="emv-full",
+      edits=[drop("64.01")]),
+    C("64 without 64-00 (language)", I, ["mpm.lang.required"], ["Basic"], base="emv-full", edits=[drop("64.00")]),
+    C("64-00 'E1' (not letters)", I, ["mpm.lang.code"], ["Basic"], base="emv-full", edits=[set_("64.00", "E1")]),
+    C("64-00 'SPA' (three letters)", I, ["mpm.lang.code", "mpm.field.length"], ["EdgeLength"], base="emv-full",
+      edits=[set_("64.00", "SPA")]),
+    C("64-03 (RFU)", A, ["mpm.rfu.id"], ["RfuId"], base="emv-full", edits=[add("64.03", "X")]),
+    C("64-02 city of 16 characters", I, ["mpm.field.length"], ["NameTooLong"], base="emv-full",
+      edits=[set_("64.02", "CIUDAD DE NUEVA Y")]),
+)
+
+SET = VectorSet(
+    name="mpm-fields", source="EMV MPM Table 3.6-3.8, §4.7-§4.9; notes/emv-mpm.md §2-§4, A5-A11",
+    description="Every root object and sub-field rule: presence, N/ans/S formats, lengths, amount and "
+                "convenience-fee syntax, country, currency, Additional Data and Language templates.",
+    groups=(Group("validate", "emv", ROOT + AMOUNTS + TIPS + ADDITIONAL),))

@@ -1,0 +1,37 @@
+"""Cases per set and per result (what `qrinterop vectors stats` prints and docs/vectors.md records)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qrinterop.vectorsets.model import RESULTS
+from qrinterop.vectorsets.verify import vector_files
+
+
+def stats(root: Path) -> dict[str, Any]:
+    rows = []
+    for path in vector_files(Path(root)):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        counts = {r: 0 for r in RESULTS}
+        ops: dict[str, int] = {}
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                counts[t["result"]] += 1
+                ops[g["operation"]] = ops.get(g["operation"], 0) + 1
+        rows.append({"set": doc["name"], "version": doc["version"], "cases": doc["numberOfTests"], **counts,
+                     "operations": ops})
+    total = {r: sum(row[r] for row in rows) for r in ("cases", *RESULTS)}
+    return {"sets": rows, "total": total}
+
+
+def render(data: dict[str, Any]) -> str:
+    head = f"| {'set':<14} | {'version':<7} | {'cases':>5} | {'valid':>5} | {'invalid':>7} | {'acceptable':>10} |"
+    lines = [head, "|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|"]
+    for r in data["sets"]:
+        lines.append(f"| {r['set']:<14} | {r['version']:<7} | {r['cases']:>5} | {r['valid']:>5} | "
+                     f"{r['invalid']:>7} | {r['acceptable']:>10} |")
+    t = data["total"]
+    lines.append(f"| {'total':<14} | {'':<7} | {t['cases']:>5} | {t['valid']:>5} | {t['invalid']:>7} | "
+                 f"{t['acceptable']:>10} |")
+    return "\n".join(lines)
