@@ -81,7 +81,7 @@ class Contract:
 
     @staticmethod
     def validate_request(op: Operation, body: object) -> None:
-        if op.request is None:
+        if op.request is None or (body is None and not op.body_required):
             return
         error = _first_error(op.request, body)
         if error is None:
