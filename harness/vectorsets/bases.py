@@ -30,6 +30,13 @@ TREES: dict[str, list] = {
     "emv-jp": [("00", "01"), ("01", "12"), ("26", [("00", "com.example.pay"), ("01", "JP0001")]),
                ("52", "5814"), ("53", "392"), ("54", "1200"), ("58", "JP"), ("59", "CAFE SAKURA"),
                ("60", "TOKYO"), ("64", [("00", "JA"), ("01", "カフェ さくら"), ("02", "東京")])],
+    # JPQR static MPM (notes/profiles.md §1): GUI jp.or.paymentsjapan, store code 13/4/6/6, JP/392,
+    # postal code, 64 in JA without 64-02.
+    "jpqr-static": [("00", "01"), ("01", "11"),
+                    ("26", [("00", "jp.or.paymentsjapan"), ("01", "0000000000001"), ("02", "0001"),
+                            ("03", "000001"), ("04", "000001")]),
+                    ("52", "5812"), ("53", "392"), ("58", "JP"), ("59", "CAFE SAKURA"), ("60", "TOKYO"),
+                    ("61", "1066143"), ("64", [("00", "JA"), ("01", "カフェ さくら")])],
 }
 
 # (payload, source) — verbatim public payloads.
