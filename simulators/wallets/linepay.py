@@ -35,15 +35,16 @@ WALLET = "linepay"
 REQUEST_TTL = 20 * 60.0          # "0121: cancelled by the user or timed out (20 min)"
 
 
-def signature(channel_secret: str, path: str, payload: str, nonce: str) -> str:
-    """POST: payload = body; GET: payload = query string without '?'."""
-    return hmac_sha256_b64(channel_secret.encode(), (channel_secret + path + payload + nonce).encode())
+def signature(channel_secret: str, path: str, payload: str | bytes, nonce: str) -> str:
+    """POST: payload = body bytes; GET: payload = query string without '?'."""
+    raw = payload.encode() if isinstance(payload, str) else payload
+    return hmac_sha256_b64(channel_secret.encode(), (channel_secret + path).encode() + raw + nonce.encode())
 
 
 def sign_request(creds: dict[str, str], method: str, path: str, body: bytes = b"", *, nonce: str | None = None) -> dict[str, str]:
     p, _, query = path.partition("?")
     nonce = nonce or str(uuid.uuid4())
-    payload = query if method.upper() == "GET" else body.decode()
+    payload: str | bytes = query if method.upper() == "GET" else body
     headers = {"X-LINE-ChannelId": creds["api_key"], "X-LINE-Authorization-Nonce": nonce,
                "X-LINE-Authorization": signature(creds["secret"], p, payload, nonce)}
     if method.upper() != "GET":
@@ -59,7 +60,7 @@ def authenticate(a: AuthInput) -> Merchant:
     merchant = a.by_key(channel)
     if merchant is None:
         raise SimError(Kind.UNKNOWN_MERCHANT, f"channel {channel!r} does not exist")
-    payload = r.query if r.method == "GET" else r.body.decode("utf-8", "replace")
+    payload: str | bytes = r.query if r.method == "GET" else r.body
     if not constant_time_equal(signature(merchant.secret, a.path, payload, nonce), sig) or a.force_mismatch:
         raise SimError(Kind.BAD_SIGNATURE, "X-LINE-Authorization does not match the request")
     check_not_replayed(a.replay, f"{WALLET}:{channel}:nonce:{nonce}", a.wall_now)

@@ -34,6 +34,7 @@ class Env:
     def __init__(self, sim: Simulator, base: str, http: httpx.Client, transport: str) -> None:
         self.sim, self.base, self.http, self.transport = sim, base.rstrip("/"), http, transport
         self._creds: dict[str, dict[str, str]] = {}
+        self.router: Any = None          # the respx router (in-process transport only)
 
     def creds(self, wallet: str) -> dict[str, str]:
         if wallet not in self._creds:
@@ -131,5 +132,7 @@ def env(request: pytest.FixtureRequest) -> Iterator[Env]:
 def mock_env() -> Iterator[Env]:
     """In-process only: for tests that need the Python object (clock internals, webhook faults)."""
     with mock(simulator=Simulator(timeout_seconds=2.0)) as m, httpx.Client() as http:
-        yield Env(m.sim, m.base_url, http, "mock")
+        e = Env(m.sim, m.base_url, http, "mock")
+        e.router = m.router
+        yield e
         _assert_clean(m.sim)
