@@ -80,17 +80,18 @@ def _mod11_digit(digits: str, weights: list[int]) -> str:
     return "0" if r < 2 else str(11 - r)
 
 
-def tax_id_ok(key: str) -> bool:
-    """CPF (11) / CNPJ (14) check digits."""
-    if len(key) == 11:
-        body = key[:9]
+def complete_tax_id(body: str) -> str:
+    """A 9-digit CPF body or 12-digit CNPJ body with its two check digits appended."""
+    if len(body) == 9:
         d1 = _mod11_digit(body, list(range(10, 1, -1)))
-        d2 = _mod11_digit(body + d1, list(range(11, 1, -1)))
-    else:
-        body = key[:12]
-        d1 = _mod11_digit(body, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
-        d2 = _mod11_digit(body + d1, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
-    return key[-2:] == d1 + d2 and len(set(key)) > 1
+        return body + d1 + _mod11_digit(body + d1, list(range(11, 1, -1)))
+    d1 = _mod11_digit(body, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+    return body + d1 + _mod11_digit(body + d1, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+
+
+def tax_id_ok(key: str) -> bool:
+    """CPF (11) / CNPJ (14) check digits (a run of one repeated digit is never a valid id)."""
+    return complete_tax_id(key[:-2]) == key and len(set(key)) > 1
 
 
 def pix_template(p: MpmPayload) -> DataObject | None:
