@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -132,12 +133,22 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
     if args.workers:
         argv += ["-n", str(args.workers)]
     progress = Progress(_real_stderr())
-    with open(out / "pytest.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        try:
-            code = int(pytest.main(argv, plugins=[progress]))
-        finally:
-            progress.done()
+    # CI cancels with SIGTERM: treat it like Ctrl-C, so pytest ends the session and the plugin
+    # writes run.json with complete: false instead of the process dying mid-write.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with open(out / "pytest.log", "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            try:
+                code = int(pytest.main(argv, plugins=[progress]))
+            finally:
+                progress.done()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return code
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _has_allure() -> bool:

@@ -16,7 +16,6 @@ The plugin is inert in test runs that use none of its fixtures.
 from __future__ import annotations
 
 import json
-import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +54,7 @@ class _SuiteState:
     record: Any = None              # RunRecord, controller only, when --run-record
     record_path: Path | None = None
     shared_iut: Any = None          # opened by the first user, closed at session end
-    last_flush: float = 0.0
+    flusher: Any = None             # _Flusher, controller only
     sets: list = field(default_factory=list)
 
 
@@ -121,6 +120,43 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                              rules=catalogue_dicts(),
                              expectedFailuresFile=session.config.getoption("expected_failures"))
     write_run_record(state.record, state.record_path)
+    state.flusher = _Flusher(state.record, state.record_path)
+
+
+class _Flusher:
+    """Rewrites run.json at most every FLUSH_EVERY_S while results arrive, from a thread, so the
+    file is current even when the run then stalls (a hanging IUT) or is killed; rewriting on
+    every result would cost O(n²) on large vector sets."""
+
+    def __init__(self, record: Any, path: Path) -> None:
+        import threading
+        self.record, self.path = record, path
+        self.lock = threading.Lock()
+        self.dirty = False
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="run-record-flush", daemon=True)
+        self.thread.start()
+
+    def add(self, test: Any) -> None:
+        with self.lock:
+            self.record.add(test)
+            self.dirty = True
+
+    def _loop(self) -> None:
+        while not self.stop.wait(FLUSH_EVERY_S):
+            self._flush()
+
+    def _flush(self) -> None:
+        from qrinterop.runrecord import write_run_record
+        with self.lock:
+            if not self.dirty:
+                return
+            self.dirty = False
+            write_run_record(self.record, self.path)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
 
 
 def _is_distributed(config: pytest.Config) -> bool:
@@ -134,12 +170,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         state = _controller_state
         if state is None or state.record is None:
             return
-        from qrinterop.runrecord import TestRecord, write_run_record
-        state.record.add(TestRecord.from_dict(json.loads(value)))
-        now = time.monotonic()
-        if now - state.last_flush >= FLUSH_EVERY_S:
-            state.last_flush = now
-            write_run_record(state.record, state.record_path)
+        from qrinterop.runrecord import TestRecord
+        state.flusher.add(TestRecord.from_dict(json.loads(value)))
 
 
 _controller_state: _SuiteState | None = None   # logreport gets no config; set at session start
@@ -155,6 +187,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.shared_iut = None
     if state.record is not None:
         from qrinterop.runrecord import write_run_record
+        if state.flusher is not None:
+            state.flusher.close()
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
         state.record.finish(complete=not interrupted and exitstatus in (0, 1, 5))
         write_run_record(state.record, state.record_path)

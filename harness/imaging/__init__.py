@@ -5,14 +5,14 @@
 """
 from __future__ import annotations
 
-from qrinterop.imaging.errors import ImageError, ImageTooLarge, RenderError
+from qrinterop.imaging.errors import ImageError, ImageTooLarge, NoCodeError, RenderError
 from qrinterop.imaging.load import DEFAULT_MAX_PIXELS, load_gray
 from qrinterop.imaging.quirks import reader_matrix
-from qrinterop.imaging.read import READER_NAMES, ScanResult, read, read_array
+from qrinterop.imaging.read import READER_NAMES, ScanResult, read, read_array, read_png, read_png_all
 from qrinterop.imaging.readers import ReaderResult
 from qrinterop.imaging.render import (VARIANTS, Rendered, RenderOptions, Variant, build_symbol, render,
                                       render_png, render_svg)
 
-__all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "ReaderResult",
+__all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "NoCodeError", "ReaderResult",
            "RenderError", "RenderOptions", "Rendered", "ScanResult", "Variant", "build_symbol", "load_gray",
-           "read", "read_array", "reader_matrix", "render", "render_png", "render_svg"]
+           "read", "read_array", "read_png", "read_png_all", "reader_matrix", "render", "render_png", "render_svg"]

@@ -33,5 +33,9 @@ class ImageTooLarge(ImageError):
                          source=source)
 
 
+class NoCodeError(QrInteropError):
+    """An image that was expected to hold exactly one QR code holds none (or several)."""
+
+
 class RenderError(QrInteropError):
     """A payload could not be drawn as a QR code with the options given (too long, bad colour…)."""

@@ -14,6 +14,7 @@ A reader that raises is recorded as that reader's error (a finding), never propa
 from __future__ import annotations
 
 import ctypes
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -70,9 +71,10 @@ def read_zxing(gray: np.ndarray) -> list[ReaderResult]:
     codes = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
     results = []
     for code in codes:
+        extra = getattr(code, "extra", None) or {}  # `.extra` is zxing-cpp 3.x
         details: dict[str, Any] = {"content_type": code.content_type.name,
                                    "symbology_identifier": code.symbology_identifier,
-                                   "ec_level": code.ec_level, "version": code.extra.get("Version")}
+                                   "ec_level": code.ec_level, "version": extra.get("Version")}
         data = bytes(code.bytes)
         results.append(ReaderResult("zxing", data, code.text, _as_utf8(data), None, details))
     return results
@@ -83,18 +85,26 @@ def read_zxing(gray: np.ndarray) -> list[ReaderResult]:
 # re-encodes to UTF-8 itself (measured with zxing-cpp 3.1.1). So no "eci" detail is reported.
 
 
-_OPENCV = cv2.QRCodeDetector()
+_LOCAL = threading.local()  # a QRCodeDetector holds state; one per thread (servers read in worker threads)
+
+
+def _opencv_detector() -> cv2.QRCodeDetector:
+    detector = getattr(_LOCAL, "detector", None)
+    if detector is None:
+        detector = _LOCAL.detector = cv2.QRCodeDetector()
+    return detector
 
 
 def read_opencv(gray: np.ndarray) -> list[ReaderResult]:
     # The single-code API decodes more clean symbols than the multi-code one (measured with
     # OpenCV 5.0 on 300 rendered codes: 297 vs 291), but gives up on an image with two codes;
     # so: single first, and the multi-code API only when the single one found nothing.
-    data, _points, _straight = _OPENCV.detectAndDecodeBytes(gray)
+    detector = _opencv_detector()
+    data, _points, _straight = detector.detectAndDecodeBytes(gray)
     if data:
         text = _as_utf8(bytes(data))
         return [ReaderResult("opencv", bytes(data), text, text, None, {"api": "detectAndDecodeBytes"})]
-    found, decoded, _points, _straight = _OPENCV.detectAndDecodeBytesMulti(gray)
+    found, decoded, _points, _straight = detector.detectAndDecodeBytesMulti(gray)
     if not found:
         return []
     results = []

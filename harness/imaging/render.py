@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
@@ -65,17 +65,34 @@ class RenderOptions:
         _rgb("light", self.light)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """An image and what is in it: `encoding` is the charset of the byte-mode data, `eci` whether an
-    ECI designator precedes it; `symbol` carries version, EC level, mask and the module matrix."""
+class Rendered(bytes):
+    """A rendered image: the file's bytes themselves (so it can be written, compared or
+    base64-encoded as is — `.data` gives plain `bytes`), plus what is in it: `kind` ("png"/"svg"),
+    `variant`, `encoding` (charset of the byte-mode data: "utf-8", "shift_jis", "iso-8859-1" or
+    "ascii"), `eci` (an ECI designator was written) and `symbol` (version, EC level, mask, matrix)."""
 
-    data: bytes
-    kind: str                     # "png" | "svg"
+    kind: str
     variant: Variant
     encoding: str
     eci: bool
-    symbol: Symbol = field(repr=False)
+    symbol: Symbol
+
+    def __new__(cls, data: bytes, kind: str, variant: Variant, encoding: str, eci: bool,
+                symbol: Symbol) -> "Rendered":
+        self = super().__new__(cls, data)
+        self.kind, self.variant, self.encoding, self.eci, self.symbol = kind, variant, encoding, eci, symbol
+        return self
+
+    @property
+    def data(self) -> bytes:
+        return bytes(self)
+
+    def __reduce__(self) -> tuple:
+        return (Rendered, (bytes(self), self.kind, self.variant, self.encoding, self.eci, self.symbol))
+
+    def __repr__(self) -> str:
+        return (f"Rendered({self.kind}, {len(self)} bytes, variant={self.variant.value}, "
+                f"encoding={self.encoding}, eci={self.eci}, version={self.symbol.version}-{self.symbol.error})")
 
 
 def _variant(value: Variant | str) -> Variant:
