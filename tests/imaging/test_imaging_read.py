@@ -142,3 +142,14 @@ def test_read_array_names_an_unknown_reader() -> None:
     from qrinterop.errors import UsageError
     with pytest.raises(UsageError, match="unknown reader 'quirc'"):
         read_array(np.full((10, 10), 255, dtype=np.uint8), ["quirc"])
+
+
+def test_read_png_and_read_png_all_for_the_iut_layer() -> None:
+    from qrinterop.imaging import NoCodeError, read_png, read_png_all
+    assert read_png(render_png(JPQR)) == JPQR  # a Rendered is the PNG's bytes
+    assert read_png_all(render_png(JPQR, RenderOptions(variant="utf8")).data) == {
+        "zxing": JPQR, "pyzbar": None, "opencv": JPQR}  # ZBar's mojibake does not count as read back
+    with pytest.raises(NoCodeError, match="no QR code"):
+        read_png(np.full((50, 50), 255, dtype=np.uint8))
+    with pytest.raises(NoCodeError, match="holds 2 QR codes"):
+        read_png(_two_codes())

@@ -116,3 +116,13 @@ def test_utf8_variants_force_byte_mode_where_segno_would_pick_kanji() -> None:
         rendered = render_png("ペA", RenderOptions(variant=variant))
         assert rendered.symbol.mode == "byte"
         assert _zxing_bytes(rendered.data) == "ペA".encode("utf-8")
+
+
+def test_rendered_is_the_image_bytes_and_survives_pickling() -> None:
+    import base64
+    import pickle
+    rendered = render_png(JPQR)
+    assert type(rendered.data) is bytes and rendered == rendered.data
+    assert base64.b64decode(base64.b64encode(rendered)) == rendered.data
+    again = pickle.loads(pickle.dumps(rendered))
+    assert again == rendered and again.encoding == "utf-8" and again.symbol.mask == rendered.symbol.mask
