@@ -152,9 +152,10 @@ def read_png(image: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> str
 
 
 def read_png_all(image: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> dict[str, str | None]:
-    """reader → the payload it hands out as UTF-8 text (None: nothing read, or not UTF-8), in
-    reliability order zxing, pyzbar, opencv. Strict on purpose: bytes that are not the UTF-8 the
-    EMV CRC covers (Shift_JIS, ZBar's mojibake) do not count as read back."""
+    """reader → the bytes it hands out, as UTF-8 text (None: nothing read, several codes, or not
+    UTF-8), in reliability order zxing, pyzbar, opencv. Bytes, not a reader's charset guess, on
+    purpose: Shift_JIS data gives None, and ZBar's mojibake comes back as the mojibake it is, so a
+    caller comparing with the payload sees both as "not read back"."""
     scan = read(image, _READ_BACK_ORDER, max_pixels=max_pixels)
     out: dict[str, str | None] = {}
     for name in _READ_BACK_ORDER:

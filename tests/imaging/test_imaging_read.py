@@ -147,8 +147,11 @@ def test_read_array_names_an_unknown_reader() -> None:
 def test_read_png_and_read_png_all_for_the_iut_layer() -> None:
     from qrinterop.imaging import NoCodeError, read_png, read_png_all
     assert read_png(render_png(JPQR)) == JPQR  # a Rendered is the PNG's bytes
+    mojibake = JPQR.encode("utf-8").decode("shift_jis")
     assert read_png_all(render_png(JPQR, RenderOptions(variant="utf8")).data) == {
-        "zxing": JPQR, "pyzbar": None, "opencv": JPQR}  # ZBar's mojibake does not count as read back
+        "zxing": JPQR, "pyzbar": mojibake, "opencv": JPQR}
+    sjis = read_png_all(render_png(JPQR, RenderOptions(variant="sjis-default")))
+    assert sjis["zxing"] is None and sjis["pyzbar"] == JPQR  # Shift_JIS bytes are not UTF-8; ZBar converts
     with pytest.raises(NoCodeError, match="no QR code"):
         read_png(np.full((50, 50), 255, dtype=np.uint8))
     with pytest.raises(NoCodeError, match="holds 2 QR codes"):
