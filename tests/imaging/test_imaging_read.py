@@ -12,6 +12,7 @@ from pyzbar import pyzbar
 
 from imaging_payloads import EMV_CN, JP_NAME, JPQR
 from qrinterop.imaging import RenderOptions, load_gray, read, read_array, render_png
+from qrinterop.strategies import valid_payloads
 from qrinterop.imaging.read import NO_CODE, compare
 from qrinterop.imaging.readers import ReaderResult, read_pyzbar
 
@@ -156,3 +157,22 @@ def test_read_png_and_read_png_all_for_the_iut_layer() -> None:
         read_png(np.full((50, 50), 255, dtype=np.uint8))
     with pytest.raises(NoCodeError, match="holds 2 QR codes"):
         read_png(_two_codes())
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(payload=valid_payloads)
+def test_generated_valid_emv_payloads_round_trip(payload: str) -> None:
+    """Valid EMV payloads from the shared strategies (kana, CJK, astral, combining marks in S fields)."""
+    scan = read(render_png(payload, RenderOptions(variant="utf8-eci")))
+    expected = payload.encode("utf-8")
+    assert scan.payloads("zxing") == [expected]
+    assert scan.payloads("opencv") in ([expected], [])
+    assert scan.by_reader("pyzbar")[0].details["raw_bytes"] == expected
+
+
+def test_reading_from_several_threads_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    png = render_png(JPQR)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        scans = list(pool.map(lambda _: read(png), range(8)))
+    assert all(s.payloads("zxing") == s.payloads("opencv") == [JPQR.encode("utf-8")] for s in scans)
