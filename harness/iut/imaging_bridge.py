@@ -21,7 +21,7 @@ def render_png(payload: str) -> bytes:
     imaging = available()
     if imaging is None:
         raise RuntimeError("qrinterop.imaging is not available (render_png missing)")
-    return imaging.render_png(payload)
+    return bytes(imaging.render_png(payload))   # Rendered is bytes plus facts; keep the bytes
 
 
 def read_png(png: bytes) -> str:

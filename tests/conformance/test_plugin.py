@@ -39,7 +39,7 @@ def test_xdist_workers_each_open_the_iut_and_the_controller_merges_the_record(tm
     proc, run = run_suite(tmp_path, "-n", "2", "--iut", spec)
     assert proc.returncode == 0, proc.stdout[-2000:]
     ids = [t["id"] for t in run["tests"]]
-    assert len(ids) == len(set(ids)) == 17 and run["complete"]
+    assert len(ids) == len(set(ids)) == 20 and run["complete"]
     assert run["iut"]["adapter"] == "jsonl" and run["iut"]["name"] == "qrinterop-reference"
     assert all(t["nodeid"].startswith("conformance/test_") for t in run["tests"])
 
