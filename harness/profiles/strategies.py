@@ -78,9 +78,7 @@ def builder_inputs(profile: str) -> st.SearchStrategy[dict]:
                    city=COMMON["city"], **_common(2, optional=("bill_number",)))),
         "sgqr": lambda: st.one_of(
             _fixed(proxy_type=st.just("mobile"), proxy_value=digits(8).map(lambda d: "+65" + d), **_sg()),
-            _fixed(proxy_type=st.just("uen"), proxy_value=st.builds(lambda d, c: d + c, digits(8, 9),
-                                                                      st.sampled_from(string.ascii_uppercase)),
-                   **_sg())),
+            _fixed(proxy_type=st.just("uen"), proxy_value=_uen(), **_sg())),
         "promptpay": lambda: st.one_of(
             _fixed(mobile=digits(9).map(lambda d: "0" + d), amount=st.none() | amount(2)),
             _fixed(national_id=digits(13), amount=st.none() | amount(2)),
@@ -118,6 +116,16 @@ def builder_inputs(profile: str) -> st.SearchStrategy[dict]:
 
 def _letters(n: int) -> st.SearchStrategy[str]:
     return st.text(string.ascii_uppercase, min_size=n, max_size=n)
+
+
+def _uen() -> st.SearchStrategy[str]:
+    """The three UEN forms lee-ratinan accepts: nnnnnnnnX, yyyynnnnnX, TyyPQnnnnX (+ optional suffix)."""
+    letter = _letters(1)
+    return st.builds(lambda base, suffix: base + suffix, st.one_of(
+        st.builds(lambda d, x: d + x, digits(8), letter),
+        st.builds(lambda c, d, x: c + d + x, st.sampled_from(["19", "20"]), digits(7), letter),
+        st.builds(lambda t, y, pq, n, x: t + y + pq + n + x, st.sampled_from("ST"), digits(2), _letters(2),
+                  digits(4), letter)), st.sampled_from(["", "", "01", "A1B"]))
 
 
 def _bic() -> st.SearchStrategy[str]:

@@ -3,7 +3,9 @@
 The guideline PDF (JPQR MPM guideline 1.0) could not be read; every rule here is reconstructed
 from two open-source implementations — mercari/go-emv-code `mpm/jpqr` (Go; validates the fields
 below) and kenmaz/JPQRReader (Swift decoder) — as collected in notes/profiles.md §1, whose
-confidence tags ([solid] / [observed] / [uncertain]) each description repeats.
+confidence tags ([solid] / [observed] / [uncertain]) each description repeats. The mercari rules
+were re-read in its `jpqr.go` (validateCountryCodeIsJP, validateTransactionCurrency,
+validatePostalCode, validateMerchantInformation) and `id.go` (ParseID, validateIDLength).
 
 A JPQR code is found by its GUI `jp.or.paymentsjapan` in ANY merchant-account template 26-51
 (mercari's `jpqr.ParseID` scans them all; its own negative test puts it in 27), never by tag 26.
@@ -30,14 +32,16 @@ def _r(id_: str, level: str, title: str, source: str, description: str) -> Rule:
 RULES: tuple[Rule, ...] = (
     _r("jpqr.mai.gui", MUST, "A merchant account template carries the JPQR GUI", MERCARI,
        "One of templates 26-51 has sub-ID 00 = 'jp.or.paymentsjapan' (19 characters, lower case). It is "
-       "usually 26, but the template number is not fixed: mercari scans every MAI template for the GUI. "
-       "[solid: mercari mpm/jpqr/id.go, kenmaz, a third JS repo]"),
+       "usually 26, but the template number is not fixed: mercari's ParseID scans every MAI template and "
+       "compares sub-ID 00 exactly (so case matters). [solid: mercari mpm/jpqr/id.go, kenmaz, a third JS repo]"),
     _r("jpqr.store_code.required", MUST, "Unified store code sub-IDs 01-04 are all present", MERCARI,
        "The JPQR template holds the 統一店舗識別コード (unified store identification code) in sub-IDs "
        "01, 02, 03 and 04 (kenmaz: 管理レベル1-4); mercari requires all four. Which level is company, "
-       "store or terminal is not known from public sources. [solid as mercari behaviour]"),
+       "store or terminal is not known from public sources. In mercari a missing part fails its length check "
+       "(an absent LV counts as length 0). [solid as mercari behaviour]"),
     _r("jpqr.store_code.length", MUST, "Unified store code parts have lengths 13/4/6/6", MERCARI,
-       "Sub-ID 01 is 13 characters, 02 is 4, 03 is 6, 04 is 6 (fixed, mercari). [solid]"),
+       "Sub-ID 01 is 13 characters, 02 is 4, 03 is 6, 04 is 6 (mercari id.go lv1Length..lv4Length; Go counts "
+       "bytes, which equals characters for the ASCII codes seen). [solid]"),
     _r("jpqr.store_code.format", SHOULD, "Unified store code parts are digits", MERCARI,
        "Every public sample's store code is zero-padded digits (0000000000001/0001/000001/000001); mercari "
        "checks only the lengths, so a non-digit is reported as a warning. [uncertain: guideline unseen]"),
@@ -58,8 +62,10 @@ RULES: tuple[Rule, ...] = (
     _r("jpqr.lang.ja", MUST, "Language Preference is JA", MERCARI,
        "64-00 = 'JA' (mercari). [solid as mercari behaviour; guideline wording unseen]"),
     _r("jpqr.lang.city_absent", MUST, "No alternate-language city (64-02)", MERCARI,
-       "mercari rejects a JPQR code that carries 64-02 (Merchant City - Alternate Language). Why the "
-       "guideline forbids it is not known. [solid as mercari behaviour; guideline wording unseen]"),
+       "mercari rejects a JPQR code that carries 64-02 (Merchant City - Alternate Language) with the message "
+       "'MerchantInformation.City is not necessary'; the wording suggests the guideline calls it unnecessary "
+       "rather than forbidden, so the MUST follows mercari, not a seen clause. [solid as mercari behaviour; "
+       "guideline wording unseen]"),
     _r("jpqr.amount.integer", MUST, "JPY amount has no decimal point", "EMV MPM §4.7.4.1 + ISO 4217 (JPY exponent 0)",
        "ID 54 is whole yen: digits only, no '.' (not even '100.'). EMV only says decimals 'should' follow the "
        "currency exponent; making it MUST for JPQR is a modelling choice of qrinterop (the guideline text is "

@@ -27,6 +27,7 @@ KNOWN_AIDS = {CREDIT_TRANSFER: "credit transfer (PromptPay)", BILL_PAYMENT: "bil
               CUSTOMER_OR_OTA: "customer-presented or One-Time Authorization (sources disagree)"}
 SOURCE = "BOT Thai QR Payment standard (as implemented by dtinth/promptpay-qr, lee-ratinan/emv-qr)"
 REQUIRED = ("00", "53", "58")
+_REF = re.compile(r"[\x20-\x7e]{1,20}")
 PROXIES = {"01": ("mobile number", re.compile(r"0066\d{9}"), "13 digits: '0066' and the national number"),
            "02": ("national ID / tax ID", re.compile(r"\d{13}"), "13 digits"),
            "03": ("e-wallet ID", re.compile(r"\d{15}"), "15 digits"),
@@ -50,13 +51,16 @@ RULES: tuple[Rule, ...] = (
        "The credit-transfer template holds exactly one of 01 (mobile), 02 (national/tax ID), 03 (e-wallet), "
        "04 (bank account). 05 = OTA appears in some implementations and is ignored here. [solid]"),
     _r("promptpay.proxy.format", MUST, "Credit-transfer target has its format",
-       "01 mobile = 13 digits, '0066' then the national number without its leading 0 (e.g. 0066801234567); "
+       "01 mobile = 13 digits, '0066' then the national number without its leading 0 (e.g. 0066801234567; "
+       "lee-ratinan further requires 6, 8 or 9 after 0066, which dtinth's all-zero vector does not meet, so "
+       "that prefix is not checked); "
        "02 national / tax ID = 13 digits; 03 e-wallet = 15 digits; 04 bank account = up to 43 digits. [solid]"),
     _r("promptpay.bill.biller", MUST, "Bill payment carries a 15-digit biller ID",
        "Bill-payment sub-ID 01 is the biller ID: 15 digits (13-digit tax ID + 2-digit suffix). [solid]"),
-    _r("promptpay.bill.ref1", SHOULD, "Bill payment carries reference 1",
-       "Sub-ID 02 (ref1) is present in every bill-payment sample; whether the standard makes it mandatory is "
-       "not verified here. [uncertain]"),
+    _r("promptpay.bill.refs", MUST, "Bill payment carries reference 1 (<= 20), reference 2 <= 20",
+       "Sub-ID 02 (ref1) is present and at most 20 characters; 03 (ref2), when present, at most 20. "
+       "[solid as implemented: lee-ratinan's decoder requires ref1 and checks both lengths; every dtinth "
+       "bill-payment vector carries ref1]"),
     _r("promptpay.innovation.acquirer", SHOULD, "Payment-innovation acquirer ID is 3 digits",
        "Sub-ID 01 of the A000000677010113 template is a 3-digit acquirer ID (e.g. 004 = KBank). [observed]"),
     _r("promptpay.country", MUST, "Country Code is TH", "ID 58 = 'TH'. [solid]"),
@@ -86,8 +90,8 @@ def check_promptpay(p: MpmPayload, out: Findings) -> None:
         elif aid.value in (BILL_PAYMENT, CROSS_BORDER_BILL):
             check_sub(t, "01", re.compile(r"\d{15}"), "promptpay.bill.biller", "a 15-digit biller ID", out,
                       required=True)
-            if t.child("02") is None:
-                out.add("promptpay.bill.ref1", f"{t.path} has no sub-ID 02 (reference 1)", f"{t.path}.02", t.offset)
+            check_sub(t, "02", _REF, "promptpay.bill.refs", "reference 1 of 1-20 characters", out, required=True)
+            check_sub(t, "03", _REF, "promptpay.bill.refs", "reference 2 of 1-20 characters", out)
         elif aid.value == INNOVATION:
             check_sub(t, "01", re.compile(r"\d{3}"), "promptpay.innovation.acquirer", "a 3-digit acquirer ID", out)
     check_fixed(p, "58", ("TH",), "promptpay.country", "PromptPay", out)

@@ -33,9 +33,10 @@ RULES: tuple[Rule, ...] = (
        "PayNow sub-ID 01 is '0' (mobile number) or '2' (UEN). Type '3' (NRIC) appears only in non-EMV "
        "PAYNOW:// URL generators. [solid]"),
     _r("sgqr.paynow.proxy_value", MUST, "PayNow proxy value matches its type",
-       "Sub-ID 02 is present; for type 0 it is '+65' and 8 digits, for type 2 a UEN of 9 or 10 upper-case "
-       "letters and digits (e.g. 201403121W). [mobile form solid; the UEN length is ACRA's published format, "
-       "not in the notes: uncertain]"),
+       "Sub-ID 02 is present; for type 0 it is '+65' and 8 digits (PayNow registers Singapore mobiles; "
+       "lee-ratinan's decoder accepts any E.164 number '+' 8-15 digits); for type 2 a UEN as lee-ratinan "
+       "checks it (after ACRA's UEN page): nnnnnnnnX, yyyynnnnnX (19xx/20xx) or TyyPQnnnnX (T/S), "
+       "optionally followed by a 2-4 character suffix (e.g. 201403121W). [solid as implemented]"),
     _r("sgqr.paynow.editable", MUST, "PayNow amount-editable flag is 0 or 1",
        "Sub-ID 03 is '1' (the payer may edit the amount) or '0'. [solid]"),
     _r("sgqr.paynow.editable_poi", SHOULD, "Amount editability agrees with static/dynamic",
@@ -46,8 +47,9 @@ RULES: tuple[Rule, ...] = (
        "[observed]. An expired code is flagged by lee-ratinan (E016); checking that needs a clock and is "
        "left to the caller (sgqr.paynow_expiry)."),
     _r("sgqr.meta.id", SHOULD, "SGQR ID (51-01) is 12 characters",
-       "The SGQR metadata's 01 is a 12-character SGQR ID in real payloads (e.g. 1809072DD85C); lee-ratinan's "
-       "own README example carries 13 (202012345X123), so a mismatch is a warning. [observed]"),
+       "The SGQR metadata's 01 is a 12-character SGQR ID in real payloads (e.g. 1809072DD85C) and lee-ratinan's "
+       "decoder checks 12; its own README example carries 13 (202012345X123), so a mismatch is a warning. "
+       "[observed]"),
     _r("sgqr.meta.version", MUST, "SGQR version (51-02) is NN.NNNN", "Sub-ID 02 looks like '01.0001'. [solid]"),
     _r("sgqr.meta.postal", MUST, "SGQR postal code (51-03) is 6 digits", "Sub-ID 03 is a 6-digit Singapore postal code. [solid]"),
     _r("sgqr.meta.location", MUST, "SGQR level / unit / misc fit their lengths",
@@ -58,7 +60,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 _MOBILE = re.compile(r"\+65\d{8}")
-_UEN = re.compile(r"[0-9A-Z]{9,10}")
+_UEN = re.compile(r"(\d{8}[A-Z]|(19|20)\d{7}[A-Z]|[ST]\d{2}[A-Z]{2}\d{4}[A-Z])([0-9A-Z]{2,4})?")  # lee-ratinan
 _VERSION = re.compile(r"\d{2}\.\d{4}")
 _POSTAL = re.compile(r"\d{6}")
 _ANY = {"04": re.compile(r".{1,3}"), "05": re.compile(r".{1,5}"), "06": re.compile(r".{1,10}")}
@@ -102,7 +104,7 @@ def _check_paynow(p: MpmPayload, t: DataObject, out: Findings) -> None:
     if proxy is None:
         out.add("sgqr.paynow.proxy_value", f"{t.path} has no sub-ID 02 (proxy value)", f"{t.path}.02", t.offset)
     elif kind is not None and kind.value in ("0", "2"):
-        pattern, want = (_MOBILE, "'+65' and 8 digits") if kind.value == "0" else (_UEN, "a UEN (9-10 upper-case letters/digits)")
+        pattern, want = (_MOBILE, "'+65' and 8 digits") if kind.value == "0" else (_UEN, "a UEN (e.g. 201403121W)")
         if not pattern.fullmatch(proxy.value):
             out.add("sgqr.paynow.proxy_value", f"{proxy.path} is {proxy.value!r}; proxy type {kind.value} "
                     f"expects {want}", proxy.path, value_at(proxy), proxy.value)
