@@ -16,7 +16,7 @@ from qrinterop.profiles.scheme import check_fixed, value_at
 from qrinterop.rules.model import MUST, Findings, Profile, Rule
 
 SOURCE = "KHQR (NBC Bakong), as implemented by ishinvin/ts-khqr"
-ACCOUNT = re.compile(r"[A-Za-z0-9._-]{1,31}@[A-Za-z0-9._-]{1,31}")
+ACCOUNT = re.compile(r"(?=.{3,32}$)[^\s@]+@[^\s@]+")
 KINDS = {"29": "individual", "30": "merchant"}
 
 
@@ -28,11 +28,12 @@ RULES: tuple[Rule, ...] = (
     _r("khqr.mai.present", MUST, "Individual (29) or merchant (30) account template is present",
        "A KHQR carries tag 29 (individual) or 30 (merchant). [solid: ts-khqr khqr-subtag.ts]"),
     _r("khqr.account.format", MUST, "Bakong account ID (00) is name@bank",
-       "Sub-ID 00 of 29/30 is the Bakong account ID 'name@bank' (at most 32 characters, the EMV GUI limit), "
-       "e.g. 'ishinvin@devb'. [solid]"),
+       "Sub-ID 00 of 29/30 is the Bakong account ID 'name@bank', at most 32 characters, e.g. 'ishinvin@devb' "
+       "(ts-khqr BakongAccountID: non-empty, contains '@', length <= 32). [solid]"),
     _r("khqr.merchant.fields", MUST, "Merchant template carries merchant ID (01) and acquiring bank (02)",
-       "Tag 30 holds 01 = merchant ID and 02 = acquiring bank besides the account ID. Required-ness follows "
-       "ts-khqr's merchant constructor. [uncertain]"),
+       "Tag 30 holds 01 = merchant ID and 02 = acquiring bank besides the account ID, each at most 32 "
+       "characters (ts-khqr throws MERCHANT_ID_REQUIRED / ACQUIRING_BANK_REQUIRED and checks the 32 limit; "
+       "for tag 29 both 01 and 02 are optional, <= 32). [solid as implemented; NBC text unseen]"),
     _r("khqr.country", MUST, "Country Code is KH", "ID 58 = 'KH'. [solid]"),
     _r("khqr.currency", MUST, "Transaction Currency is 116 (KHR) or 840 (USD)", "ID 53 = '116' or '840'. [solid]"),
     _r("khqr.timestamp", MUST, "Template 99 sub-ID 00 is a 13-digit millisecond timestamp",
@@ -55,10 +56,13 @@ def check_khqr(p: MpmPayload, out: Findings) -> None:
             out.add("khqr.account.format", f"{t.path}.00 is {acc.value if acc else None!r}; expected a Bakong "
                     "account ID name@bank", f"{t.path}.00", value_at(acc) if acc else t.offset,
                     acc.value if acc else None)
-        if t.id == "30":
-            for sub, name in (("01", "merchant ID"), ("02", "acquiring bank")):
-                if t.child(sub) is None:
-                    out.add("khqr.merchant.fields", f"merchant template 30 has no {sub} ({name})", f"30.{sub}", t.offset)
+        for sub, name in (("01", "merchant ID" if t.id == "30" else "account information"), ("02", "acquiring bank")):
+            o = t.child(sub)
+            if o is None and t.id == "30":
+                out.add("khqr.merchant.fields", f"merchant template 30 has no {sub} ({name})", f"30.{sub}", t.offset)
+            elif o is not None and len(o.value) > 32:
+                out.add("khqr.merchant.fields", f"{o.path} ({name}) is {len(o.value)} characters; at most 32",
+                        o.path, value_at(o), o.value)
     check_fixed(p, "58", ("KH",), "khqr.country", "KHQR", out)
     check_fixed(p, "53", ("116", "840"), "khqr.currency", "KHQR", out)
     stamp = p.find("99.00")

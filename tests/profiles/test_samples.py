@@ -121,6 +121,8 @@ BROKEN = [
     ("vietqr", "53", "840", "vietqr.currency", "53"),
     ("khqr", "29.00", "ishinvin.devb", "khqr.account.format", "29.00"),
     ("khqr", "53", "764", "khqr.currency", "53"),
+    ("khqr", "29.02", "Dev Bank of a very long name for KH", "khqr.merchant.fields", "29.02"),
+    ("khqr", "29.00", "ishinvin@devb.example.long.domain.kh", "khqr.account.format", "29.00"),
     ("khqr", "58", "TH", "khqr.country", "58"),
     ("khqr", "99.00", "169355596738", "khqr.timestamp", "99.00"),
     ("fps_odoo", "26.03", "+85267891234", "fps.mobile", "26.03"),
