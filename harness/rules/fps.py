@@ -30,10 +30,14 @@ RULES: tuple[Rule, ...] = (
        "[solid as implemented]"),
     _r("fps.clearing_code", MUST, "Participant clearing code (01) is 3 digits",
        "Sub-ID 01, when present, is a 3-digit bank clearing code (e.g. 004). No sample carries it. [solid as implemented]"),
-    _r("fps.fps_id", SHOULD, "FPS ID (02) is 7 to 9 digits",
-       "FPS IDs in the samples are 7 digits; 7-9 digits is the usual description. [uncertain]"),
-    _r("fps.mobile", MUST, "Mobile (03) is +852-XXXXXXXX", "Sub-ID 03 is '+852-' and 8 digits (Odoo). [solid as implemented]"),
-    _r("fps.email", MUST, "E-mail (04) is an e-mail address", "Sub-ID 04 is an e-mail address. [solid as implemented]"),
+    _r("fps.fps_id", MUST, "FPS ID (02) is 7 or 9 digits",
+       "Odoo's l10n_hk `_check_hk_proxy` accepts an FPS ID of length 7 or 9 (not 8); every sample's ID is "
+       "7 digits. [solid as implemented]"),
+    _r("fps.mobile", MUST, "Mobile (03) is +CC-number, e.g. +852-67891234",
+       "Sub-ID 03 is '+', a 1-3 digit country code, '-', and 6-12 digits (Odoo's regex "
+       "^[+]\\d{1,3}-\\d{6,12}$; its message gives the form +852-67891234). [solid as implemented]"),
+    _r("fps.email", MUST, "E-mail (04) is an e-mail address",
+       "Sub-ID 04 is an e-mail address (Odoo checks it with its single_email_re). [solid as implemented]"),
     _r("fps.country", MUST, "Country Code is HK", "ID 58 = 'HK'. [solid]"),
     _r("fps.currency", MUST, "Transaction Currency is 344 (HKD) or 156 (CNY)",
        "ID 53 = '344'; Odoo also allows '156' (CNY). [solid for 344]"),
@@ -55,8 +59,8 @@ def check_fps(p: MpmPayload, out: Findings) -> None:
             out.add("fps.proxy.required", f"{t.path} has no FPS ID (02), mobile (03) or e-mail (04)", t.path, value_at(t),
                     t.value)
         check_sub(t, "01", re.compile(r"\d{3}"), "fps.clearing_code", "a 3-digit clearing code", out)
-        check_sub(t, "02", re.compile(r"\d{7,9}"), "fps.fps_id", "7-9 digits", out)
-        check_sub(t, "03", re.compile(r"\+852-\d{8}"), "fps.mobile", "'+852-' and 8 digits", out)
+        check_sub(t, "02", re.compile(r"\d{7}|\d{9}"), "fps.fps_id", "7 or 9 digits", out)
+        check_sub(t, "03", re.compile(r"\+\d{1,3}-\d{6,12}"), "fps.mobile", "'+852-' style: +CC- and 6-12 digits", out)
         check_sub(t, "04", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "fps.email", "an e-mail address", out)
     check_fixed(p, "58", ("HK",), "fps.country", "HK FPS", out)
     check_fixed(p, "53", ("344", "156"), "fps.currency", "HK FPS", out)

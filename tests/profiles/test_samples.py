@@ -126,6 +126,7 @@ BROKEN = [
     ("khqr", "58", "TH", "khqr.country", "58"),
     ("khqr", "99.00", "169355596738", "khqr.timestamp", "99.00"),
     ("fps_odoo", "26.03", "+85267891234", "fps.mobile", "26.03"),
+    ("fps_2", "26.02", "60005090", "fps.fps_id", "26.02"),
     ("fps_odoo", "26.03", None, "fps.proxy.required", "26"),
     ("fps_odoo", "26.04", "pay.example.hk", "fps.email", "26.04"),
     ("fps_odoo", "26.01", "04", "fps.clearing_code", "26.01"),
