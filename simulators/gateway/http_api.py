@@ -211,10 +211,12 @@ class Pump:
         self._thread.join(timeout=5)
 
 
-def create_app(gw: Gateway, *, prefix: str = "/gateway", pump: bool = True,
+def create_app(gw: Gateway | Callable[[], Gateway], *, prefix: str = "/gateway", pump: bool = True,
                extra_lifespans: tuple[Callable[[], Any], ...] = ()) -> Any:
     """A starlette app serving the gateway under `prefix`. Handlers run in the thread pool: the
-    gateway makes blocking calls to the wallets, which may be served by this very event loop."""
+    gateway makes blocking calls to the wallets, which may be served by this very event loop.
+    `gw` may be a function returning the current gateway (tests swap in a fresh one per test)."""
+    current: Callable[[], Gateway] = gw if callable(gw) and not isinstance(gw, Gateway) else (lambda: gw)  # type: ignore[assignment,return-value]
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -224,12 +226,12 @@ def create_app(gw: Gateway, *, prefix: str = "/gateway", pump: bool = True,
     async def endpoint(request: Request) -> Response:
         body = await request.body()
         req = SimRequest(request.method, request.url.path, request.url.query, dict(request.headers), body)
-        resp = await run_in_threadpool(handle, gw, req, prefix)
+        resp = await run_in_threadpool(handle, current(), req, prefix)
         return Response(resp.body, status_code=resp.status, headers=resp.headers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
-        runner = Pump(gw).start() if pump else None
+        runner = Pump(current()).start() if pump else None
         try:
             async with contextlib.AsyncExitStack() as stack:
                 for make in extra_lifespans:
