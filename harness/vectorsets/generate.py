@@ -110,8 +110,11 @@ def _update_changelog(path: Path, date: str, lines: list[str]) -> None:
              "removed or changed; patch: comments and details only). Written by `qrinterop vectors generate`.\n"
     old = path.read_text(encoding="utf-8") if path.exists() else header
     body = old[len(header):] if old.startswith(header) else "\n" + old
-    entry = f"\n## {date}\n\n" + "".join(f"- {line}\n" for line in lines)
-    path.write_text(header + entry + body, encoding="utf-8")
+    heading = f"\n## {date}\n\n"
+    items = "".join(f"- {line}\n" for line in lines)
+    if body.startswith(heading):  # same date as the newest entry: one section per date
+        body = body[len(heading):]
+    path.write_text(header + heading + items + body, encoding="utf-8")
 
 
 def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,

@@ -80,7 +80,7 @@ class Case:
     expect: str
     rules: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
-    base: str | None = None
+    base: Any = None                  # a name in bases.py, or an inline tree of (id, value) pairs
     fields: Mapping[str, Any] | None = None
     builder: str | None = None
     payload: str | None = None

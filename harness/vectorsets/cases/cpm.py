@@ -57,6 +57,8 @@ VALIDATE = (
       cpm=(PFI, t("61", AID), t("62", TRACK2))),
     C("every Table 6.1 field at its limits: 50, 5F20, 5F2D, 5F50 tel:, 9F08, 9F19, 9F24 (29), 9F25", V,
       ["cpm.field.length", "cpm.field.format", "cpm.issuer_url.scheme"], ["EdgeLength"], cpm=ALL_FIELDS),
+    C("QR text of 512 characters or less (Annex B.2 is 168)", V, ["cpm.size"], ["EdgeLength"], payload=EX2_TEXT,
+      source=EX2_SOURCE),
     C("Issuer URL mailto:", V, ["cpm.issuer_url.scheme"], ["Basic"],
       cpm=(PFI, t("61", AID, TRACK2, p("5F50", h("mailto:help@bank.example"))))),
     C("PAN (5A) instead of Track 2", V, ["cpm.account.present", "cpm.field.format"], ["Basic"],

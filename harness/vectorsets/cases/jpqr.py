@@ -16,9 +16,9 @@ DYN = [set_("01", "12"), add("54", "1200", at=5)]
 CASES = (
     # --- valid --------------------------------------------------------------------------------
     C("static JPQR: GUI, store code 13/4/6/6, JP/392, postal code, 64 in JA with the Japanese name", V,
-      own_rules("jpqr"), ["Basic", "NonAsciiName", "LengthInChars"], **B),
+      own_rules("jpqr", but=("jpqr.amount.integer",)), ["Basic", "NonAsciiName", "LengthInChars"], **B),
     C("mercari/go-emv-code JPQR vector: valid, objects deliberately out of order (60 before 01), "
-      "UnionPay-style templates 29 and 31 beside 26", V, own_rules("jpqr"), ["RealWorld", "OutOfOrder"],
+      "UnionPay-style templates 29 and 31 beside 26", V, own_rules("jpqr", but=("jpqr.amount.integer",)), ["RealWorld", "OutOfOrder"],
       **Q("jpqr-mercari")),
     C("dynamic JPQR with a whole-yen amount", V, ["jpqr.amount.integer", "mpm.amount.decimals"], ["Basic"],
       **B, edits=DYN),

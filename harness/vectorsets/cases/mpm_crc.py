@@ -1,16 +1,11 @@
 """mpm-crc: ID 63 — presence, format, case, zero padding, and the bytes it is computed over."""
 from __future__ import annotations
 
-from qrinterop.vectorsets.bases import QUOTED
+from qrinterop.vectorsets.cases.kit import Q
 from qrinterop.vectorsets.model import ACCEPTABLE as A, INVALID as I, VALID as V, C, Group, VectorSet, length, \
     set_, tune
 
 CRC_RULES = ["mpm.crc.present", "mpm.crc.format", "mpm.crc.mismatch", "mpm.crc.uppercase"]
-
-
-def Q(name: str) -> dict:
-    payload, source = QUOTED[name]
-    return {"payload": payload, "source": source}
 
 
 CASES = (

@@ -1,14 +1,9 @@
 """mpm-fields: every root object and Additional Data / Language sub-field rule of EMV MPM."""
 from __future__ import annotations
 
-from qrinterop.vectorsets.bases import QUOTED
+from qrinterop.vectorsets.cases.kit import Q
 from qrinterop.vectorsets.model import ACCEPTABLE as A, INVALID as I, VALID as V, C, Group, VectorSet, add, drop, \
     set_
-
-
-def Q(name: str) -> dict:
-    payload, source = QUOTED[name]
-    return {"payload": payload, "source": source}
 
 
 ROOT = (

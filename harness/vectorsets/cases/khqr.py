@@ -1,0 +1,34 @@
+"""khqr: Cambodia's KHQR (Bakong) codes (ishinvin/ts-khqr; notes/profiles.md §7)."""
+from __future__ import annotations
+
+from qrinterop.vectorsets.cases.kit import Q
+from qrinterop.vectorsets.model import INVALID as I, VALID as V, C, Group, VectorSet, drop, rename, set_
+
+K = Q("khqr-individual")
+MERCHANT = [rename("29", "30"), set_("30.01", "MERCHANT01")]
+
+CASES = (
+    C("KHQR individual (29) with Chinese in 64 (length in characters) and timestamp template 99", V,
+      ["khqr.mai.present", "khqr.account.format", "khqr.country", "khqr.currency", "khqr.timestamp"],
+      ["RealWorld", "LengthInChars", "NonAsciiName"], **K),
+    C("KHQR merchant (30) with merchant ID and acquiring bank", V, ["khqr.merchant.fields", "khqr.mai.present"],
+      ["ProfileRule"], **K, edits=MERCHANT),
+    C("KHQR in US dollars (840)", V, ["khqr.currency"], ["ProfileRule"], **K, edits=[set_("53", "840"),
+                                                                                    set_("54", "10.00")]),
+    C("neither 29 nor 30", I, ["khqr.mai.present"], ["ProfileRule"], **K,
+      edits=[rename("29", "28")]),
+    C("Bakong account ID without '@'", I, ["khqr.account.format"], ["ProfileRule"], **K,
+      edits=[set_("29.00", "ishinvin.devb")]),
+    C("merchant template without the acquiring bank (02)", I, ["khqr.merchant.fields"], ["ProfileRule"], **K,
+      edits=[*MERCHANT, drop("30.02")]),
+    C("Country Code TH", I, ["khqr.country"], ["ProfileRule"], **K, edits=[set_("58", "TH")]),
+    C("Transaction Currency 764", I, ["khqr.currency"], ["ProfileRule"], **K, edits=[set_("53", "764")]),
+    C("timestamp of 10 digits (seconds, not milliseconds)", I, ["khqr.timestamp"], ["ProfileRule"], **K,
+      edits=[set_("99.00", "1693555967")]),
+)
+
+SET = VectorSet(
+    name="khqr", source="KHQR (NBC Bakong) as implemented by ishinvin/ts-khqr; notes/profiles.md §7",
+    description="Cambodian codes validated with profile 'khqr': individual (29) or merchant (30) template with "
+                "a Bakong account ID, KH with KHR or USD, creation timestamp in 99.",
+    groups=(Group("validate", "khqr", CASES),))
