@@ -235,3 +235,10 @@ def test_upi_npci_org_gui_claim_is_not_accepted():
 def test_bharatqr_needs_a_card_account_or_upi():
     found = {(v.rule, v.path) for v in validate(BY_KEY["emv_v2_kh"].payload, "bharatqr").violations}
     assert ("bharatqr.mai.present", "") in found
+
+
+def test_docs_list_every_national_rule():
+    from qrinterop.paths import ROOT
+    doc = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    missing = [r.id for name in NATIONAL for r in rules_for(name) if r.profile == name and f"`{r.id}`" not in doc]
+    assert missing == []
