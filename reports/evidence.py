@@ -69,12 +69,37 @@ def trim_stderr(text: str | None, limit: int = STDERR_LIMIT) -> str | None:
 
 
 def readable_evidence(evidence: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The evidence with `diff` as one readable text: ours from expected/actual when both are
+    there, else the suite's own list of differences joined (conformance/judge.py writes a list)."""
     if not evidence:
         return None
     out = dict(evidence)
     diff = readable_diff(evidence.get("expected"), evidence.get("actual"))
     if diff:
         out["diff"] = diff
+    elif isinstance(out.get("diff"), list):
+        out["diff"] = visible("\n".join(str(line) for line in out["diff"]))
+    elif out.get("diff") is not None and not isinstance(out["diff"], str):
+        out["diff"] = json.dumps(out["diff"], ensure_ascii=False, indent=2, sort_keys=True)
     if "stderr" in out:
         out["stderr"] = trim_stderr(out["stderr"])
+    return out
+
+
+SHOWN_KEYS = ("payload", "expected", "actual", "diff", "stderr", "image", "http")
+OTHER_LIMIT = 4000
+
+
+def other_evidence(evidence: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Evidence the report has no dedicated place for (the IUT's error, a shrunk counterexample
+    as a ready-to-add vector, mutant counts…), as (key, readable text), sorted by key."""
+    out = []
+    for key in sorted(k for k in (evidence or {}) if k not in SHOWN_KEYS):
+        value = evidence[key]
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+        if len(text) > OTHER_LIMIT:
+            text = text[:OTHER_LIMIT] + f"\n[… {len(text) - OTHER_LIMIT} more characters in certification.json …]"
+        out.append((key, visible(text)))
     return out

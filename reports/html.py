@@ -12,6 +12,7 @@ import json
 from html import escape
 from typing import Any, Callable, Mapping
 
+from qrinterop.reports.evidence import other_evidence
 from qrinterop.reports.markdown import FINDING_ORDER, iut_label, verdict_line
 from qrinterop.reports.plot import pass_rate_svg
 
@@ -91,6 +92,8 @@ def _evidence_html(evidence: Mapping[str, Any] | None, load_image: ImageLoader |
     if evidence.get("http"):
         parts.append("<div>HTTP exchange (secrets redacted)</div>"
                      f"<pre>{_e(json.dumps(evidence['http'], ensure_ascii=False, indent=2, sort_keys=True))}</pre>")
+    for key, text in other_evidence(evidence):
+        parts.append(f"<div>{_e(key)}</div><pre>{_e(text)}</pre>")
     if evidence.get("image"):
         parts.append(_image_html(str(evidence["image"]), load_image))
     return '<details open><summary>evidence</summary>' + "".join(parts) + "</details>"

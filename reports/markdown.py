@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from qrinterop.reports.evidence import other_evidence
+
 VERDICT_MARK = {
     "pass": "✅ pass", "fail": "❌ fail", "warning": "⚠️ warning",
     "acceptable-choice": "🔀 acceptable-choice", "not-implemented": "⏭️ not-implemented",
@@ -82,6 +84,8 @@ def _evidence_md(evidence: Mapping[str, Any] | None) -> list[str]:
     if evidence.get("http"):
         lines += ["  - HTTP exchange (secrets redacted):", "", _indent(_block(
             json.dumps(evidence["http"], ensure_ascii=False, indent=2, sort_keys=True), "json")), ""]
+    for key, text in other_evidence(evidence):
+        lines += [f"  - {key}:", "", _indent(_block(text, "text")), ""]
     return lines
 
 

@@ -10,7 +10,9 @@ Refinements this module adds, and why:
   either answer; the report shows what the IUT chose), **warning** otherwise;
 - **expected-failure** (the IUT's expected-failures file matched and the test did fail) ranks just
   below fail: it is a known deviation, shown as such, and does not fail the certification;
-- **not-tested** for a catalogue rule no test named (a gap in the vectors, or an interrupted run);
+- **not-tested** for a catalogue rule no test named (a gap in the vectors, or an interrupted run),
+  but **not-implemented** when the rule belongs to a profile the IUT does not declare in hello;
+- a catalogue rule with no profile is filed under `general` (the suite's own rules: no crash…);
 - a rule a test names but the catalogue lacks is treated as MUST (the safe reading) and flagged.
 
 Overall: FAIL when any MUST rule fails; PASS when none fails and at least one MUST rule passed
@@ -50,6 +52,7 @@ VERDICT_RANK: dict[str, int] = {
 
 STATUSES = ("passed", "failed", "warning", "skipped", "expected-failure")
 DEFAULT_MAX_CASES = 3
+GENERAL = "general"  # the profile of rules that hold for every profile
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,10 @@ def _rule_info(rule_id: str, catalogue: Mapping[str, Mapping[str, Any]],
     entry = catalogue.get(rule_id)
     if entry is not None:
         return RuleInfo(rule_id, entry.get("title") or "", entry.get("source") or "",
-                        entry.get("level") or "MUST", entry.get("profile") or "unknown",
+                        entry.get("level") or "MUST", entry.get("profile") or GENERAL,
                         entry.get("description") or "", True)
     features = sorted({t.get("feature") or "" for t in tests} - {""})
-    return RuleInfo(rule_id, "", "", "MUST", features[0] if features else "unknown",
+    return RuleInfo(rule_id, "", "", "MUST", features[0] if features else GENERAL,
                     "not in the run's rule catalogue; treated as MUST", False)
 
 
@@ -122,7 +125,7 @@ def _case(test: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def decide_rule(info: RuleInfo, tests: Sequence[Mapping[str, Any]],
-                max_cases: int = DEFAULT_MAX_CASES) -> RuleVerdict:
+                max_cases: int = DEFAULT_MAX_CASES, declared_profiles: frozenset[str] | None = None) -> RuleVerdict:
     ordered = sorted(tests, key=lambda t: natural_key(str(t["id"])))
     counts = Counter(t["status"] for t in ordered)
     must = info.level == "MUST"
@@ -132,7 +135,9 @@ def decide_rule(info: RuleInfo, tests: Sequence[Mapping[str, Any]],
     skipped = [t for t in ordered if t["status"] == "skipped"]
 
     if not ordered:
-        verdict, shown = Verdict.NOT_TESTED, []
+        undeclared = (declared_profiles is not None and info.profile != GENERAL
+                      and info.profile not in declared_profiles)
+        verdict, shown = (Verdict.NOT_IMPLEMENTED if undeclared else Verdict.NOT_TESTED), []
     elif must and failed:
         verdict, shown = Verdict.FAIL, failed
     elif xfailed:
@@ -179,7 +184,9 @@ def decide(record: Mapping[str, Any], max_cases: int = DEFAULT_MAX_CASES) -> Dec
         for rid in dict.fromkeys(test.get("rules") or []):  # a test naming a rule twice counts once
             tests_by_rule.setdefault(rid, []).append(test)
 
-    verdicts = tuple(decide_rule(_rule_info(rid, catalogue, tests), tests, max_cases)
+    declared = (record.get("iut") or {}).get("profiles")
+    declared_profiles = frozenset(declared) if declared else None
+    verdicts = tuple(decide_rule(_rule_info(rid, catalogue, tests), tests, max_cases, declared_profiles)
                      for rid, tests in sorted(tests_by_rule.items()))
 
     test_counts = Counter(t["status"] for t in record.get("tests", []))

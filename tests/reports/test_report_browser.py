@@ -47,11 +47,30 @@ def _visible_text(dom: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def _screenshot(url: str, profile: Path, target: Path, size: str, *extra: str) -> None:
+def _rendered_text(url: str, profile: Path, marker: str, tries: int = 3) -> str:
+    """The SPA's text once `marker` shows; on a loaded machine the first dump can come before the
+    app rendered, so a bounded number of tries, each with a longer virtual-time budget."""
+    text = ""
+    for attempt in range(tries):
+        budget = f"--virtual-time-budget={15000 * (attempt + 1)}"
+        text = _visible_text(_chromium(url, profile, budget, "--dump-dom"))
+        if marker in text:
+            return text
+    pytest.fail(f"{marker!r} never rendered at {url} in {tries} tries; last text: {text[:500]!r}")
+
+
+def _screenshot(url: str, profile: Path, target: Path, size: str, spa: bool = False, tries: int = 3) -> None:
+    """A PNG of the page; an almost empty PNG means it was taken before the app painted (loaded
+    machine), so a bounded number of tries with a longer virtual-time budget each time."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    _chromium(url, profile, f"--window-size={size}", f"--screenshot={target}", *extra)
-    data = target.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, "an empty or blank screenshot"
+    for attempt in range(tries):
+        extra = [f"--virtual-time-budget={15000 * (attempt + 1)}"] if spa else []
+        _chromium(url, profile, f"--window-size={size}", f"--screenshot={target}", *extra)
+        data = target.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        if len(data) > 40_000:
+            return
+    pytest.fail(f"the screenshot of {url} stayed blank ({len(data)} bytes) in {tries} tries")
 
 
 def test_certification_html_renders_summary_and_failing_evidence(tmp_path):
@@ -76,19 +95,18 @@ def test_allure_html_renders_summary_and_failing_evidence(tmp_path):
     built = build_reports(write_run(tmp_path / "run", load(BUGGY)), tmp_path / "out")
     make_allure_results(tmp_path / "replay", tmp_path / "run" / "run.json", built.out_dir / "allure-results")
     index = allure_html.generate(built.out_dir / "allure-results", built.out_dir / "allure-report", timeout=120)
-    settle = "--virtual-time-budget=15000"  # let the single-page app run its scripts before the dump
-    overview = _visible_text(_chromium(index.as_uri(), tmp_path / "profile", settle, "--dump-dom"))
+    overview = _rendered_text(index.as_uri(), tmp_path / "profile", "Total 16")
     assert "Total 16 Failed 7 Passed 7 Skipped 2" in overview
     assert "IUT.name buggy-example" in overview and "IUT.version 0.0.1" in overview  # environment.properties
     by_name = {v["name"]: k for k, v in json.loads((index.parent / "test-results.json").read_text())["byId"].items()}
     crash_url = f"{index.as_uri()}#{by_name['cpm-base64/5 (parse)']}"
-    crash = _visible_text(_chromium(crash_url, tmp_path / "profile", settle, "--dump-dom"))
+    crash = _rendered_text(crash_url, tmp_path / "profile", "cpm-base64/5 (parse)")
     assert "Category: IUT crash" in crash  # categories from our config matched the tagged message
     assert "IUT process exited with code 1" in crash
     assert "IUT stderr" in crash and "payload" in crash  # the attachments are listed
     assert "cpm.base64.alphabet" in crash  # the story label = the rule id
     # mpm-tlv/4's message names no category phrase: only the `category` label can sort it
     value_url = f"{index.as_uri()}#{by_name['mpm-tlv/4 (parse)']}"
-    value = _visible_text(_chromium(value_url, tmp_path / "profile", settle, "--dump-dom"))
+    value = _rendered_text(value_url, tmp_path / "profile", "mpm-tlv/4 (parse)")
     assert "Category: Wrong value (parse/build result differs)" in value
-    _screenshot(crash_url, tmp_path / "profile", SCREENSHOTS / "allure.png", "1280,1000", settle)
+    _screenshot(crash_url, tmp_path / "profile", SCREENSHOTS / "allure.png", "1280,1000", spa=True)

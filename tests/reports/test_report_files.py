@@ -264,4 +264,6 @@ def test_empty_interrupted_run(tmp_path):
     assert doc["overall"]["verdict"] == "INCOMPLETE" and doc["overall"]["verdictSoFar"] == "FAIL"
     html = (built.out_dir / "certification.html").read_text(encoding="utf-8")
     assert html.count("n/a (none ran)") >= len(doc["groups"]) > 0
-    assert all(r["verdict"] == "not-tested" for p in doc["profiles"] for r in p["rules"])
+    verdicts = {p["profile"]: {r["verdict"] for r in p["rules"]} for p in doc["profiles"]}
+    assert verdicts["emv"] == verdicts["jpqr"] == {"not-tested"}  # declared in hello, nothing ran yet
+    assert verdicts["emv-cpm"] == verdicts["imaging"] == {"not-implemented"}  # profiles it does not declare

@@ -122,3 +122,11 @@ def test_decide_is_pure():
     before = copy.deepcopy(record)
     assert decide(record) == decide(record)
     assert record == before
+
+
+def test_untested_rule_of_an_undeclared_profile_is_not_implemented():
+    info = RuleInfo("pix.gui", "t", "BR Code §2", "MUST", "pix", "", True)
+    assert decide_rule(info, [], declared_profiles=frozenset({"emv", "jpqr"})).verdict is Verdict.NOT_IMPLEMENTED
+    assert decide_rule(info, [], declared_profiles=frozenset({"pix"})).verdict is Verdict.NOT_TESTED
+    general = RuleInfo("iut.robust.crash", "t", "suite", "MUST", "general", "", True)
+    assert decide_rule(general, [], declared_profiles=frozenset({"emv"})).verdict is Verdict.NOT_TESTED
