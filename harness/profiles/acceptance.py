@@ -66,7 +66,8 @@ def parse_participants(data: Mapping) -> tuple[Participant, ...]:
             if "scheme" in a:
                 a = {**schemes[a["scheme"]], **a}
             if a.get("basis") not in ALL_BASES:
-                raise ValueError(f"participant {entry['wallet']}: basis must be one of {ALL_BASES}, got {a.get('basis')!r}")
+                raise ValueError(f"participant {entry['wallet']}: basis must be one of {ALL_BASES}, "
+                                 f"got {a.get('basis')!r}")
             accepts.append(a)
         out.append(Participant(entry["wallet"], entry["name"], tuple(accepts)))
     return tuple(out)
@@ -92,7 +93,8 @@ def acceptance(payload: str | MpmPayload, *, bases: Sequence[str] = ALL_BASES,
     errors = validate(p.text, "auto").errors
     if errors:
         first = errors[0]
-        why = f"invalid code: [{first.rule}] {first.message}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        why = f"invalid code: [{first.rule}] {first.message}{more}"
         return [Acceptance(w.wallet, False, None, why, name=w.name) for w in people]
     templates = _templates(p)
     found = ", ".join(f"{t.id} {g.value}" for t in templates if (g := t.child("00")) is not None) or "none"

@@ -32,8 +32,8 @@ def amount(exponent: int) -> st.SearchStrategy[Decimal]:
     return st.integers(1, 10 ** (12 - exponent) - 1).map(lambda n: Decimal(n).scaleb(-exponent))
 
 
-_japanese = st.text(st.sampled_from("あいうえおカキクケコ食堂本舗東京大阪 メルペイ"), min_size=1, max_size=25).filter(
-    lambda s: s.strip())
+_japanese = st.text(st.sampled_from("あいうえおカキクケコ食堂本舗東京大阪 メルペイ"), min_size=1,
+                    max_size=25).filter(lambda s: s.strip())
 
 COMMON = {"name": ans(25), "city": ans(15), "reference": alnum(1, 25), "bill_number": alnum(1, 25),
           "terminal_label": alnum(1, 25)}
@@ -90,7 +90,8 @@ def builder_inputs(profile: str) -> st.SearchStrategy[dict]:
                                pjsp_gui=st.none() | st.just("ID.CO.BNI.WWW"),
                                pan=digits(14).map(lambda d: "9360" + d), merchant_id=alnum(1, 15),
                                postal_code=st.none() | digits(5), **_common(2)),
-        "upi": lambda: _fixed(vpa=st.builds(lambda a, b: f"{a}@{b}", alnum(2, 30), st.sampled_from(["icici", "okaxis", "ybl"])),
+        "upi": lambda: _fixed(vpa=st.builds(lambda a, b: f"{a}@{b}", alnum(2, 30),
+                                            st.sampled_from(["icici", "okaxis", "ybl"])),
                               name=COMMON["name"], city=COMMON["city"], transaction_ref=st.none() | alnum(1, 35),
                               min_amount=st.none() | st.just("1.10"), postal_code=st.none() | digits(6), **_common(2)),
         "bharatqr": lambda: _fixed(visa=st.none() | _luhn("4", 16), rupay=st.none() | _luhn("6", 16),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qrinterop.emv.mpm import DataObject, MpmPayload
+from qrinterop.emv.mpm import MpmPayload
 from qrinterop.profiles.scheme import check_fixed, templates_with_gui, value_at
 from qrinterop.rules.model import MUST, SHOULD, Findings, Profile, Rule
 
@@ -41,7 +41,8 @@ RULES: tuple[Rule, ...] = (
        "[observed]"),
     _r("bharatqr.country", MUST, "Country Code is IN", "ID 58 = 'IN'. [observed]"),
     _r("bharatqr.currency", MUST, "Transaction Currency is 356 (INR)", "ID 53 = '356'. [observed]"),
-    _r("bharatqr.postal.format", SHOULD, "Postal Code is a 6-digit PIN code", "ID 61 is a 6-digit PIN code. [observed]"),
+    _r("bharatqr.postal.format", SHOULD, "Postal Code is a 6-digit PIN code",
+       "ID 61 is a 6-digit PIN code. [observed]"),
 )
 
 

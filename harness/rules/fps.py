@@ -11,7 +11,7 @@ import re
 
 from qrinterop.emv.mpm import DataObject, MpmPayload
 from qrinterop.profiles.scheme import check_fixed, check_gui_case, check_sub, templates_with_gui, value_at
-from qrinterop.rules.model import MUST, SHOULD, Findings, Profile, Rule
+from qrinterop.rules.model import MUST, Findings, Profile, Rule
 
 GUI = "hk.com.hkicl"
 SOURCE = "HKMA common QR / FPS (as implemented by Odoo l10n_hk)"
@@ -29,7 +29,8 @@ RULES: tuple[Rule, ...] = (
        "The FPS template names the payee by FPS ID, mobile number or e-mail address (Odoo writes one). "
        "[solid as implemented]"),
     _r("fps.clearing_code", MUST, "Participant clearing code (01) is 3 digits",
-       "Sub-ID 01, when present, is a 3-digit bank clearing code (e.g. 004). No sample carries it. [solid as implemented]"),
+       "Sub-ID 01, when present, is a 3-digit bank clearing code (e.g. 004). No sample carries it. "
+       "[solid as implemented]"),
     _r("fps.fps_id", MUST, "FPS ID (02) is 7 or 9 digits",
        "Odoo's l10n_hk `_check_hk_proxy` accepts an FPS ID of length 7 or 9 (not 8); every sample's ID is "
        "7 digits. [solid as implemented]"),
@@ -56,7 +57,8 @@ def check_fps(p: MpmPayload, out: Findings) -> None:
     else:
         check_gui_case(t, GUI, "fps.mai.gui", out)
         if not any(t.child(s) is not None for s in PROXIES):
-            out.add("fps.proxy.required", f"{t.path} has no FPS ID (02), mobile (03) or e-mail (04)", t.path, value_at(t),
+            out.add("fps.proxy.required", f"{t.path} has no FPS ID (02), mobile (03) or e-mail (04)", t.path,
+                    value_at(t),
                     t.value)
         check_sub(t, "01", re.compile(r"\d{3}"), "fps.clearing_code", "a 3-digit clearing code", out)
         check_sub(t, "02", re.compile(r"\d{7}|\d{9}"), "fps.fps_id", "7 or 9 digits", out)

@@ -33,7 +33,8 @@ RULES: tuple[Rule, ...] = (
        "Sub-ID 01 is one of: an e-mail address (<= 77 characters); a CPF (11 digits); a CNPJ (14 digits); "
        "a phone '+55' followed by 10-11 digits; or an EVP random key (UUID, 36 characters with hyphens). "
        "[solid for the kinds; the 77-character e-mail limit is the DICT API's, not seen in the QR manual]"),
-    _r("pix.key.checksum", SHOULD, "CPF / CNPJ key has valid check digits", "Receita Federal CPF/CNPJ check-digit algorithm",
+    _r("pix.key.checksum", SHOULD, "CPF / CNPJ key has valid check digits",
+       "Receita Federal CPF/CNPJ check-digit algorithm",
        "An 11- or 14-digit key is a CPF / CNPJ, whose last two digits are mod-11 check digits; a key that "
        "fails them cannot be registered in DICT. [general knowledge, not in notes; warning only]"),
     _r("pix.url.scheme", MUST, "Dynamic URL (25) has no scheme", MANUAL,

@@ -93,7 +93,8 @@ def check_qris(p: MpmPayload, out: Findings) -> None:
     check_fixed(p, "53", ("360",), "qris.currency", "QRIS", out)
     postal = p.find("61")
     if postal is not None and not re.fullmatch(r"\d{5}", postal.value):
-        out.add("qris.postal.format", f"61 is {postal.value!r}; expected 5 digits", "61", value_at(postal), postal.value)
+        out.add("qris.postal.format", f"61 is {postal.value!r}; expected 5 digits", "61", value_at(postal),
+                postal.value)
 
 
 def _check_criteria(t: DataObject, out: Findings) -> None:

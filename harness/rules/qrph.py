@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qrinterop.emv.mpm import DataObject, MpmPayload
+from qrinterop.emv.mpm import MpmPayload
 from qrinterop.profiles.scheme import check_fixed, check_gui_case, check_sub, templates_with_gui, value_at
 from qrinterop.rules.model import MUST, SHOULD, Findings, Profile, Rule
 

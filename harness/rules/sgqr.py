@@ -51,7 +51,8 @@ RULES: tuple[Rule, ...] = (
        "decoder checks 12; its own README example carries 13 (202012345X123), so a mismatch is a warning. "
        "[observed]"),
     _r("sgqr.meta.version", MUST, "SGQR version (51-02) is NN.NNNN", "Sub-ID 02 looks like '01.0001'. [solid]"),
-    _r("sgqr.meta.postal", MUST, "SGQR postal code (51-03) is 6 digits", "Sub-ID 03 is a 6-digit Singapore postal code. [solid]"),
+    _r("sgqr.meta.postal", MUST, "SGQR postal code (51-03) is 6 digits",
+       "Sub-ID 03 is a 6-digit Singapore postal code. [solid]"),
     _r("sgqr.meta.location", MUST, "SGQR level / unit / misc fit their lengths",
        "Sub-IDs 04 (level) <= 3, 05 (unit) <= 5, 06 (miscellaneous) <= 10 characters. [solid]"),
     _r("sgqr.meta.revision", MUST, "SGQR revision date (51-07) is YYYYMMDD", "Sub-ID 07 is a calendar date. [solid]"),

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from qrinterop.profiles.acceptance import (PARTICIPANTS_FILE, acceptance, acceptance_lines, load_participants,
+from qrinterop.profiles.acceptance import (PARTICIPANTS_FILE, acceptance, load_participants,
                                            parse_participants)
 from qrinterop.rules import get_profile, validate
 from tests.profiles.mutate import add_object, mutate

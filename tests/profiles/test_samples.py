@@ -6,7 +6,7 @@ import pytest
 
 from qrinterop.errors import UsageError
 from qrinterop.rules import MUST, rules_for, validate
-from tests.profiles.mutate import add_object, mutate
+from tests.profiles.mutate import mutate
 from tests.profiles.samples import BY_KEY, SAMPLES
 
 NATIONAL = ["jpqr", "pix", "sgqr", "promptpay", "qris", "upi", "bharatqr", "duitnow", "qrph", "vietqr", "khqr", "fps"]
