@@ -153,7 +153,8 @@ def names(p: MpmPayload) -> dict[str, str]:
     if template is None:
         return {}
     at = template.path
-    return {f"{at}.00": "JPQR GUI", **{f"{at}.{s}": f"統一店舗識別コード level {int(s)} ({n} characters)"
+    # ASCII names: explain aligns its columns by character count (統一店舗識別コード is in docs/profiles.md)
+    return {f"{at}.00": "JPQR GUI", **{f"{at}.{s}": f"JPQR store code level {int(s)} ({n} chars)"
                                         for s, n in STORE_CODE.items()}}
 
 

@@ -84,3 +84,14 @@ def test_bad_basis_in_data_is_refused():
     data["participants"][0]["accepts"][0]["basis"] = "rumour"
     with pytest.raises(ValueError, match="basis"):
         parse_participants(data)
+
+
+def test_explain_shows_which_wallets_accept_a_jpqr_code():
+    from qrinterop.rules.explain import explain
+    text = explain(MERCARI)
+    assert "profiles: emv, jpqr" in text
+    assert "JPQR store code level 1 (13 chars)" in text
+    for wallet in WALLETS:
+        assert f"    {wallet}: accepts (26 jp.or.paymentsjapan, store {STORE})" in text
+    refused = explain(BY_KEY["jpqr_kenmaz"].payload)
+    assert "merpay: does not accept (invalid code: [mpm.crc.mismatch]" in refused
