@@ -39,6 +39,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("-n", "--workers", type=int, default=0, metavar="N", help="pytest-xdist workers (0: one process)")
     p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per-request IUT timeout (jsonl, http)")
     p.add_argument("--examples", type=int, default=None, metavar="N", help="hypothesis examples per property test")
+    p.add_argument("--no-reports", action="store_true", help="write run.json, junit.xml and allure-results only "
+                   "(skip the certification summary and the Allure HTML)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=certify)
 
@@ -63,7 +65,7 @@ def certify(args: argparse.Namespace) -> int:
         return EXIT_USAGE if code == 4 else EXIT_INTERNAL
     from qrinterop.runrecord import read_run_record
     record = read_run_record(run_json)
-    reports_note = _build_reports(run_json, plan["out"])
+    reports_note = "reports: skipped (--no-reports)" if args.no_reports else _build_reports(run_json, plan["out"])
     summary = summarise(record)
     if args.json:
         print(json.dumps({**summary, "out": str(plan["out"]), "reports": reports_note}, ensure_ascii=False, indent=1))

@@ -23,16 +23,17 @@ BUGGY = ROOT / "examples/iut/buggy/buggy_iut.py"
 SCHEMA = json.loads((ROOT / "reports/schema/run-record.schema.json").read_text())
 
 
-def certify(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess, dict | None]:
+def certify(tmp_path: Path, *args: str, reports: bool = False, timeout: float = 120) -> tuple[subprocess.CompletedProcess, dict | None]:
     out = tmp_path / "out"
-    proc = subprocess.run([*QRINTEROP, "certify", "--vectors", str(FIXTURE_VECTORS), "--out", str(out), *args],
+    proc = subprocess.run([*QRINTEROP, "certify", "--vectors", str(FIXTURE_VECTORS), "--out", str(out), *args,
+                           *(() if reports else ("--no-reports",))],
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     run = out / "run.json"
     return proc, (json.loads(run.read_text()) if run.is_file() else None)
 
 
 def test_certify_reference_passes(tmp_path):
-    proc, run = certify(tmp_path)
+    proc, run = certify(tmp_path, reports=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "CERTIFIED: every MUST rule passes for qrinterop-reference" in proc.stdout
     jsonschema.validate(run, SCHEMA)
@@ -41,6 +42,7 @@ def test_certify_reference_passes(tmp_path):
     kinds = {t["kind"] for t in run["tests"]}
     assert kinds == {"vector", "property", "differential", "mutation"}
     assert (tmp_path / "out" / "junit.xml").is_file() and any((tmp_path / "out" / "allure-results").iterdir())
+    assert "reports: written to" in proc.stdout   # the report builder ran (qrinterop.reports)
 
 
 @pytest.mark.skipif(not BUGGY.is_file(), reason="examples/iut/buggy/buggy_iut.py is not there")
@@ -97,7 +99,7 @@ def test_interrupted_run_leaves_an_incomplete_record(tmp_path):
     started = time.monotonic()
     elapsed = lambda: time.monotonic() - started  # noqa: E731
     proc = subprocess.Popen([*QRINTEROP, "certify", "--vectors", str(FIXTURE_VECTORS), "--out", str(out),
-                             "--iut", f"jsonl:{sys.executable} {BUGGY}", "--timeout", "60"],
+                             "--iut", f"jsonl:{sys.executable} {BUGGY}", "--timeout", "60", "--no-reports"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     run_json = out / "run.json"
     deadline = time.monotonic() + 30
@@ -132,6 +134,7 @@ def test_iut_that_does_not_start_fails_clearly(tmp_path):
     assert proc.returncode == 1 and "cannot start the IUT command" in proc.stderr
 
 
+@pytest.mark.slow   # the plugin-level behaviour is in test_plugin.py; this is the certify exit code
 def test_expected_failures_turn_known_deviations_into_expected_failure(tmp_path):
     xfail = tmp_path / "xfail.json"
     reasons = {"conf-fixture/3": "we accept duplicates on purpose", "mpm.tlv.duplicate": "known",
