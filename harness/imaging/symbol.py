@@ -20,7 +20,6 @@ from segno import consts as _consts
 from segno import encoder as _enc
 
 _N3 = np.array([1, 0, 1, 1, 1, 0, 1], dtype=np.uint8)
-_N3_BYTES = bytes(_N3)
 
 
 @dataclass(frozen=True)
@@ -35,13 +34,43 @@ class Symbol:
 
 
 @lru_cache(maxsize=64)
-def _function_region(width: int) -> np.ndarray:
-    """True where a module is a function pattern or reserved (not data), for a square QR symbol."""
+def _template(width: int) -> np.ndarray:
+    """segno's matrix before codeword placement: function patterns and timing (0/1), format and
+    version areas reserved (0), data modules not yet set (2)."""
     fm = _enc.make_matrix(width, width)
     _enc.add_finder_patterns(fm, width, width)
     _enc.add_alignment_patterns(fm, width, width)
-    fm[-8][8] = 0x1  # the dark module
-    return np.frombuffer(b"".join(fm), dtype=np.uint8).reshape(width, width) <= 1
+    template = np.frombuffer(b"".join(fm), dtype=np.uint8).reshape(width, width).copy()
+    template.setflags(write=False)
+    return template
+
+
+@lru_cache(maxsize=64)
+def _function_region(width: int) -> np.ndarray:
+    """True where a module is a function pattern or reserved (not data), for a square QR symbol."""
+    region = _template(width) <= 1
+    region[-8, 8] = True  # the dark module
+    return region
+
+
+@lru_cache(maxsize=64)
+def _placement(width: int) -> np.ndarray:
+    """Flat indices of the data modules in codeword-bit order (ISO/IEC 18004 §7.7.3: two-module
+    columns from the right, alternately upwards and downwards, skipping column 6), as segno's
+    `add_codewords` visits them for a QR (not Micro QR) symbol."""
+    free = _template(width) == 2
+    order = []
+    for right in range(width - 1, 0, -2):
+        if right <= 6:
+            right -= 1
+        upwards = (right & 2) == 0
+        for vertical in range(width):
+            for j in (right, right - 1):
+                up = upwards ^ (j < 6)
+                i = (width - 1 - vertical) if up else vertical
+                if free[i, j]:
+                    order.append(i * width + j)
+    return np.array(order, dtype=np.intp)
 
 
 @lru_cache(maxsize=64)
@@ -72,31 +101,23 @@ def _n2(stack: np.ndarray) -> np.ndarray:
     return 3 * same.sum(axis=(1, 2))
 
 
-def _n3_line(seq: bytes, size: int) -> int:
-    """segno's N3 search on one row/column, kept bug-for-bug so the chosen mask is segno's."""
-    count = 0
-    idx = seq.find(_N3_BYTES)
-    while idx != -1:
-        offset = idx + 7
-        if idx in (0, size - 7) or not any(seq[max(idx - 4, 0):min(idx, size)]) \
-                or not any(seq[max(offset, 0):min(offset + 4, size)]):
-            count += 40
-        else:
-            offset = idx + 4
-        idx = seq.find(_N3_BYTES, offset)
-    return count
-
-
 def _n3(stack: np.ndarray) -> np.ndarray:
-    """N3 per matrix: 1:1:3:1:1 finder-like runs with 4 light modules on one side, 40 points each.
+    """N3 per matrix: 1:1:3:1:1 finder-like runs with 4 light modules on one side, 40 points each,
+    scored as segno scores it (so the chosen mask is segno's).
 
-    Vectorised form of `_n3_line`. segno resumes its search 7 modules after a counted hit, so a
-    hit overlapping a counted one (the pattern overlaps itself at shifts 4 and 6) is not counted;
-    the rare lines with such overlaps are scored by `_n3_line` itself to stay exact.
+    segno searches each line with `bytes.find`: a hit at idx counts if it touches the symbol's
+    edge (idx 0 or size−7) or the ≤4 modules before it or the 4 after it are light (near the
+    edge fewer than 4 are checked); after a counted hit the search resumes at idx+7, else idx+4.
+    The pattern 1011101 overlaps itself only at shifts 4 and 6, so the resumption only matters
+    when a counted hit hides one at +4 or +6: a hit is visited unless a visited, counted hit sits
+    4 or 6 modules before it. That recurrence runs left to right; iterating it over whole arrays
+    until nothing changes reaches the same (unique) answer, with chains rarely longer than two.
     """
     k, size, _ = stack.shape
     scores = np.zeros(k, dtype=np.int64)
     span = size - 6
+    idx = np.arange(span)
+    edge = (idx == 0) | (idx == size - 7)
     for view in (stack, stack.transpose(0, 2, 1)):
         hit = np.ones((k, size, span), dtype=bool)
         for t, bit in enumerate(_N3):
@@ -105,19 +126,20 @@ def _n3(stack: np.ndarray) -> np.ndarray:
             continue
         dark = np.zeros((k, size, size + 1), dtype=np.int32)
         np.cumsum(view, axis=2, out=dark[:, :, 1:])
-        idx = np.arange(span)
-        before = np.take(dark, idx, axis=2) - np.take(dark, np.maximum(idx - 4, 0), axis=2)
-        after = np.take(dark, np.minimum(idx + 11, size), axis=2) - np.take(dark, idx + 7, axis=2)
-        edge = (idx == 0) | (idx == size - 7)
-        counted = hit & (edge | (before == 0) | (after == 0))
-        overlap = np.zeros_like(hit)
-        overlap[:, :, 4:] |= hit[:, :, 4:] & hit[:, :, :-4]
-        overlap[:, :, 6:] |= hit[:, :, 6:] & hit[:, :, :-6]
-        tricky = overlap.any(axis=2)
-        plain = counted & ~tricky[:, :, None]
-        scores += 40 * plain.sum(axis=(1, 2))
-        for m, line in zip(*np.nonzero(tricky)):
-            scores[m] += _n3_line(view[m, line].tobytes(), size)
+        before = dark[:, :, idx] - dark[:, :, np.maximum(idx - 4, 0)]
+        after = dark[:, :, np.minimum(idx + 11, size)] - dark[:, :, idx + 7]
+        counts = hit & (edge | (before == 0) | (after == 0))
+        visited = hit
+        while True:
+            counted = visited & counts
+            hidden = np.zeros_like(hit)
+            hidden[:, :, 4:] |= counted[:, :, :-4]
+            hidden[:, :, 6:] |= counted[:, :, :-6]
+            again = hit & ~hidden
+            if np.array_equal(again, visited):
+                break
+            visited = again
+        scores += 40 * (visited & counts).sum(axis=(1, 2))
     return scores
 
 
@@ -138,8 +160,9 @@ def _from_segno(qr: segno.QRCode) -> Symbol:
 
 
 def _unmasked(content: str, encoding: str | None, eci: bool, error: str | None,
-              mode: str | None) -> tuple[tuple, int, int, object]:
-    """segno's encoder (`encoder.encode` + `_encode`) up to codeword placement, before masking.
+              mode: str | None) -> tuple[np.ndarray, int, int, object]:
+    """segno's encoder (`encoder.encode` + `_encode`) up to codeword placement, before masking;
+    the placement itself is a cached index per version instead of segno's module-by-module loop.
 
     Mirrors segno 1.6's private steps one for one; the equality test against `segno.make` guards it.
     """
@@ -156,12 +179,13 @@ def _unmasked(content: str, encoding: str | None, eci: bool, error: str | None,
     _enc.write_terminator(buff, capacity, None, len(buff))
     _enc.write_padding_bits(buff, version, len(buff))
     _enc.write_pad_codewords(buff, version, capacity, len(buff))
-    message = _enc.make_final_message(version, err, buff)
+    bits = np.frombuffer(bytes(_enc.make_final_message(version, err, buff).getbits()), dtype=np.uint8)
     width = _enc.calc_matrix_size(version)
-    matrix = _enc.make_matrix(width, width)
-    _enc.add_finder_patterns(matrix, width, width)
-    _enc.add_alignment_patterns(matrix, width, width)
-    _enc.add_codewords(matrix, message, version)
+    positions = _placement(width)
+    if len(bits) != len(positions):  # would mean our placement is not segno's: use segno's
+        raise TypeError("codeword bits do not fill the data region")
+    matrix = _template(width).copy()
+    matrix.reshape(-1)[positions] = bits
     mode = segments[0].mode if len(segments) == 1 else None
     return matrix, version, err, mode
 
@@ -170,11 +194,10 @@ def fast_matrix(content: str, *, encoding: str | None, eci: bool, error: str | N
                 mode: str | None = None) -> Symbol:
     """The symbol `segno.make(content, encoding=…, eci=…, error=…, mode=…, micro=False)` would make, faster."""
     try:
-        rows, version, err, seg_mode = _unmasked(content, encoding, eci, error, mode)
+        unmasked, version, err, seg_mode = _unmasked(content, encoding, eci, error, mode)
     except (AttributeError, TypeError, KeyError):  # segno's private encoder changed: slow, sure path
         return _from_segno(segno.make(content, encoding=encoding, eci=eci, error=error, mode=mode, micro=False))
-    width = len(rows)
-    unmasked = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(width, width)
+    width = unmasked.shape[0]
     data = ~_function_region(width)
     candidates = np.where(data, unmasked ^ _mask_patterns(width), unmasked)
     best = int(np.argmin(penalty_scores(candidates)))  # argmin keeps the first on ties, as segno does

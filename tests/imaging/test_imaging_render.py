@@ -126,3 +126,27 @@ def test_rendered_is_the_image_bytes_and_survives_pickling() -> None:
     assert base64.b64decode(base64.b64encode(rendered)) == rendered.data
     again = pickle.loads(pickle.dumps(rendered))
     assert again == rendered and again.encoding == "utf-8" and again.symbol.mask == rendered.symbol.mask
+
+
+def test_numpy_penalty_scores_equal_segnos_on_pattern_rich_matrices() -> None:
+    """The vectorised N1–N4 (N3 with segno's search quirks) against segno's own scorer, on matrices
+    built from finder-like runs so that overlapping and edge-touching 1011101 hits are common."""
+    from segno import encoder
+
+    from qrinterop.imaging.symbol import penalty_scores
+    rng = np.random.default_rng(11)
+    pieces = ["1011101", "10111011101", "0000", "1", "0", "1011101011101"]
+    for size in (21, 25, 45):
+        stack = []
+        for _ in range(40):
+            rows = []
+            for _ in range(size):
+                line = ""
+                while len(line) < size:
+                    line += pieces[rng.integers(len(pieces))]
+                rows.append([int(c) for c in line[:size]])
+            stack.append(rows)
+        stack_arr = np.array(stack, dtype=np.uint8)
+        ours = penalty_scores(stack_arr)
+        theirs = [sum(encoder.mask_scores(tuple(bytearray(r) for r in m), size, size)) for m in stack]
+        assert list(ours) == theirs
