@@ -8,6 +8,7 @@ servers' background delivery is off.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -66,9 +67,10 @@ class World:
     """One shop, its gateway, the simulators, and an app per wallet — driven over HTTP only."""
 
     def __init__(self, transport: str, sim: Simulator, sim_base: str, gateway_base: str, http: httpx.Client,
-                 wallets: tuple[str, ...] = WALLET_IDS) -> None:
+                 gateway_http: httpx.Client, wallets: tuple[str, ...] = WALLET_IDS) -> None:
         self.transport, self.sim, self.sim_base, self.gateway_base, self.http = transport, sim, sim_base, gateway_base, http
-        self.gw: Gateway = connect(http, sim_base=sim_base, gateway_base=gateway_base, wallets=wallets,
+        self.router: Any = None          # the respx router, in-process only
+        self.gw: Gateway = connect(gateway_http, sim_base=sim_base, gateway_base=gateway_base, wallets=wallets,
                                    merchant_webhook_url=f"{sim_base}/_sim/inbox/merchant", sleep=lambda s: None)
         self.registry = Registry()
         publish(self.registry, self.gw)
@@ -143,8 +145,8 @@ class World:
         return r.json()["entries"]
 
     def fault(self, fault: str, wallet: str, route: str = "*", count: int | None = 1) -> None:
-        r = self.http.post(f"{self.sim_base}/_sim/faults", json={"fault": fault, "wallet": wallet, "route": route,
-                                                                 "count": count})
+        rule = {"fault": fault, "wallet": wallet, "route": route, **({"count": count} if count is not None else {})}
+        r = self.http.post(f"{self.sim_base}/_sim/faults", json=rule)
         assert r.status_code == 201, r.text
 
 
@@ -171,17 +173,14 @@ def servers() -> Iterator[_Servers]:
 @pytest.fixture(params=["mock", "server"])
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
     if request.param == "mock":
-        with mock(simulator=Simulator(timeout_seconds=SIM_TIMEOUT)) as m, httpx.Client(timeout=CLIENT_TIMEOUT) as http:
-            base = "http://gateway.local/gateway"
-            w = World("mock", m.sim, m.base_url, base, http)
-            mount_mock(m.router, w.gw, base)
-            yield w
+        with mock(simulator=Simulator(timeout_seconds=SIM_TIMEOUT)) as m, _clients() as (http, gw_http):
+            yield _mock_world(m, http, gw_http)
             _assert_clean(m.sim)
     else:
         s: _Servers = request.getfixturevalue("servers")
         s.sim.reset()
-        with httpx.Client(timeout=CLIENT_TIMEOUT) as http:
-            w = World("server", s.sim, s.sim_server.base, s.gw_server.base + "/gateway", http)
+        with _clients() as (http, gw_http):
+            w = World("server", s.sim, s.sim_server.base, s.gw_server.base + "/gateway", http, gw_http)
             s.current = w.gw
             yield w
         _assert_clean(s.sim)
@@ -190,9 +189,21 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
 @pytest.fixture
 def mock_world() -> Iterator[World]:
     """In-process only, for tests that reach into Python objects (threads racing on the gateway)."""
-    with mock(simulator=Simulator(timeout_seconds=SIM_TIMEOUT)) as m, httpx.Client(timeout=CLIENT_TIMEOUT) as http:
-        base = "http://gateway.local/gateway"
-        w = World("mock", m.sim, m.base_url, base, http)
-        mount_mock(m.router, w.gw, base)
-        yield w
+    with mock(simulator=Simulator(timeout_seconds=SIM_TIMEOUT)) as m, _clients() as (http, gw_http):
+        yield _mock_world(m, http, gw_http)
         _assert_clean(m.sim)
+
+
+@contextlib.contextmanager
+def _clients() -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """The apps' and tests' client (patient) and the gateway's (times out before a hung wallet answers)."""
+    with httpx.Client(timeout=15.0) as http, httpx.Client(timeout=CLIENT_TIMEOUT) as gw_http:
+        yield http, gw_http
+
+
+def _mock_world(m: Any, http: httpx.Client, gw_http: httpx.Client) -> World:
+    base = "http://gateway.local/gateway"
+    w = World("mock", m.sim, m.base_url, base, http, gw_http)
+    w.router = m.router
+    mount_mock(m.router, w.gw, base)
+    return w
