@@ -52,9 +52,12 @@ def test_image_over_the_configured_pixel_limit_is_refused_before_decoding() -> N
 
 
 def test_decompression_bomb_stopped_by_pillows_guard_too() -> None:
-    # 400 megapixels in 48 kB: over Pillow's own guard, which fires inside Image.open.
-    bomb = _png(Image.new("1", (20000, 20000)))
-    assert len(bomb) < 100_000
+    # A PNG whose header claims 20000×20000 (400 megapixels) in 45 bytes: over Pillow's own
+    # guard, which fires inside Image.open before any pixel data is looked at.
+    import struct
+
+    from qrinterop.imaging.png import _SIGNATURE, _chunk
+    bomb = _SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 1, 0, 0, 0, 0)) + _chunk(b"IEND", b"")
     with pytest.raises(ImageTooLarge, match="decompression bomb"):
         read(bomb, max_pixels=10**10)
     with pytest.raises(ImageTooLarge) as info:
