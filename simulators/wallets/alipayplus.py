@@ -245,7 +245,7 @@ def notification(sim: Any, m: Merchant, p: Payment, event: str) -> Webhook | Non
 
 
 def new_id(kind: str, rng: Any) -> str:
-    return ("2026" if kind == "payment" else "2026R") + "".join(rng.choice(string.digits) for _ in range(24))
+    return ("2026" if kind == "payment" else "2026R") + str(rng.randrange(10**23, 10**24))
 
 
 def default_merchant(sim: Any) -> Merchant:

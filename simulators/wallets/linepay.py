@@ -197,7 +197,7 @@ def refund_payment(ctx: Ctx) -> SimResponse:
 
 def new_id(kind: str, rng: Any) -> str:
     # 19 digits, first digit 2: above 2^53, like real transactionIds (clients must not parse as float)
-    return "2" + "".join(rng.choice(string.digits) for _ in range(18))
+    return str(rng.randrange(2 * 10**18, 3 * 10**18))
 
 
 _E = Kind

@@ -210,8 +210,7 @@ def make_spec(wallet: str, title: str, doc: str) -> WalletSpec:
         status_names={State.CREATED: "CREATED", State.AUTHORIZED: "PROCESSING", State.COMPLETED: "COMPLETED",
                       State.CANCELED: "CANCELED", State.EXPIRED: "EXPIRED", State.FAILED: "FAILED",
                       State.PARTIALLY_REFUNDED: "PARTIALLY_REFUNDED", State.REFUNDED: "REFUNDED"},
-        new_id=lambda kind, rng: prefix + ("R" if kind == "refund" else "") + "".join(
-            rng.choice(string.digits) for _ in range(20)),
+        new_id=lambda kind, rng: prefix + ("R" if kind == "refund" else "") + str(rng.randrange(10**19, 10**20)),
         default_merchant=lambda sim: Merchant(wallet, f"sim-{wallet}-merchant", api_key=f"sim-{wallet}-key",
                                               secret=f"sim-{wallet}-secret"),
         idempotency={"createQrPayment": Idempotency("payment", lambda b: b["merchantPaymentId"]),

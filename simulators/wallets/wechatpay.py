@@ -254,7 +254,7 @@ def notification(sim: Any, m: Merchant, p: Payment, event: str) -> Webhook | Non
 
 def new_id(kind: str, rng: Any) -> str:
     prefix = "4200" if kind == "payment" else "5030"
-    return prefix + "".join(rng.choice(string.digits) for _ in range(24))
+    return prefix + str(rng.randrange(10**23, 10**24))
 
 
 def default_merchant(sim: Any) -> Merchant:
