@@ -111,3 +111,15 @@ def check_upi_uri(text: str) -> list[Violation]:
         out.add("upi.uri.mc", f"mc is {mc.value!r}; expected a 4-digit merchant category code", "mc", mc.offset,
                 mc.value)
     return out.items
+
+
+def uri_report(text: str, profile: str = "upi"):
+    """The `ValidationReport` `validate(text, profile)` should return for a `upi://pay?` URI (profile
+    "upi" or "auto"): profiles ["upi"], the `upi.uri.*` violations, `parsed` = the `UpiUri` (None when
+    the text cannot be read). Offered so that `qrinterop.rules.validate` can route URIs here."""
+    from qrinterop.rules.model import ValidationReport
+    try:
+        parsed = parse_upi_uri(text)
+    except UpiUriError:
+        parsed = None
+    return ValidationReport(text, profile, ["upi"], check_upi_uri(text), parsed)

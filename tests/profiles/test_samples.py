@@ -31,8 +31,7 @@ def test_auto_detects_the_sample_profile_and_agrees(sample):
     assert sample.profile in report.profiles
     if sample.profile == "emv":
         assert report.profiles == ["emv"]
-    assert _split(report.violations) == _split(validate(sample.payload, sample.profile).violations) \
-        or sample.key.startswith("bharat")  # Indian codes claim upi and bharatqr at once
+    assert _split(report.violations) == _split(validate(sample.payload, sample.profile).violations)
 
 
 def test_indian_codes_claim_both_upi_and_bharatqr():

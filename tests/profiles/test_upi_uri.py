@@ -51,3 +51,12 @@ def test_parser_raises_a_located_error_for_non_uris():
 def test_uri_rules_are_in_the_upi_catalogue():
     ids = {r.id for r in rules_for("upi")}
     assert {"upi.uri.scheme", "upi.uri.pa", "upi.uri.am", "upi.uri.cu"} <= ids
+
+
+def test_uri_report_has_the_validate_shape():
+    from qrinterop.profiles.upi_uri import uri_report
+    good = uri_report(GOOD, "auto")
+    assert good.valid and good.profiles == ["upi"] and good.parsed.get("pa") == "razorpaybqr@icici"
+    bad = uri_report("upi://pay?pa=x&pn=y&cu=USD")
+    assert not bad.valid and {v.rule for v in bad.errors} == {"upi.uri.pa", "upi.uri.cu"}
+    assert bad.to_dict()["violations"][0]["path"] in ("pa", "cu")
