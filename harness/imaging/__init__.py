@@ -13,6 +13,7 @@ from qrinterop.imaging.readers import ReaderResult
 from qrinterop.imaging.render import (VARIANTS, Rendered, RenderOptions, Variant, build_symbol, render,
                                       render_png, render_svg)
 
-__all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "NoCodeError", "ReaderResult",
+__all__ = ["DEFAULT_MAX_PIXELS", "READER_NAMES", "VARIANTS", "ImageError", "ImageTooLarge", "NoCodeError",
+           "ReaderResult",
            "RenderError", "RenderOptions", "Rendered", "ScanResult", "Variant", "build_symbol", "load_gray",
            "read", "read_array", "read_png", "read_png_all", "reader_matrix", "render", "render_png", "render_svg"]

@@ -89,7 +89,8 @@ def markdown_table(payloads: Iterable[str]) -> str:
     every, cjk = summarize(rows_all), summarize(rows_cjk)
     n_all, n_cjk = len(payloads), sum(not p.isascii() for p in payloads)
     readers = list(dict.fromkeys(r["reader"] for r in rows_all))
-    head = ["| variant | " + " | ".join(f"{r} bytes" for r in readers) + " | zxing text | pyzbar raw (ZBAR_CFG_BINARY) |",
+    head = ["| variant | " + " | ".join(f"{r} bytes" for r in readers)
+            + " | zxing text | pyzbar raw (ZBAR_CFG_BINARY) |",
             "|---|" + "---|" * (len(readers) + 2)]
     lines = head
     for variant in VARIANTS:

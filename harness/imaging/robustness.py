@@ -50,7 +50,8 @@ class Curve:
         return gone
 
 
-def scene(payload: str, options: RenderOptions = RenderOptions(variant="utf8-eci"), margin_modules: int = 10) -> np.ndarray:
+def scene(payload: str, options: RenderOptions = RenderOptions(variant="utf8-eci"),
+          margin_modules: int = 10) -> np.ndarray:
     """The clean grayscale image a distortion starts from: the code plus a white margin."""
     symbol = build_symbol(payload, options.variant, options.error)
     dark = scale_matrix(symbol.matrix, options.scale, options.border + margin_modules)
@@ -144,7 +145,8 @@ def plot_png(curves: Sequence[Curve]) -> bytes:
             if curve is None:
                 continue
             offset = (k - 1) * 2  # keep overlapping lines visible
-            points = [(ox + s * pw, oy + ph - rate * (ph - 8) - 4 + offset) for s, rate in zip(curve.severities, curve.success)]
+            points = [(ox + s * pw, oy + ph - rate * (ph - 8) - 4 + offset)
+                      for s, rate in zip(curve.severities, curve.success)]
             draw.line(points, fill=_COLOURS.get(reader, (0, 0, 0)), width=2)
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=True)

@@ -3,11 +3,12 @@
 `segno.make(...)` spends most of its time (about 80 % for a 200-character payment payload)
 applying and scoring the eight data masks module by module in pure Python. Any mask decodes, but a
 faithful renderer should pick the one ISO/IEC 18004 §7.8.3 prefers, and ours should pick exactly
-what segno picks so that our images are segno's images. So: run segno's encoder steps up to
-codeword placement, then apply and score all eight masks at once with numpy using segno's own
-scoring rules (including its N3 search quirks), and let segno add the format/version information. `tests/imaging/test_render.py` checks the
-matrices are identical to `segno.make`'s. If segno's internals ever change shape, `fast_matrix`
-falls back to plain `segno.make`, which is slower but still right.
+what segno picks so that our images are segno's images. So: run segno's encoder steps up to the
+final codeword bits, place them with a cached per-version index, apply and score all eight masks
+at once with numpy using segno's own scoring rules (including its N3 search quirks), and let
+segno add the format/version information. `tests/imaging/test_imaging_render.py` checks the
+matrices are identical to `segno.make`'s and the scores to segno's scorer. If segno's internals
+ever change shape, `fast_matrix` falls back to plain `segno.make`: slower, still right.
 """
 from __future__ import annotations
 
@@ -205,4 +206,5 @@ def fast_matrix(content: str, *, encoding: str | None, eci: bool, error: str | N
     _enc.add_format_info(final, version, err, best)
     _enc.add_version_info(final, version)
     matrix = np.frombuffer(b"".join(final), dtype=np.uint8).reshape(width, width).copy()
-    return Symbol(matrix, version, _enc.get_error_name(err), best, _enc.get_mode_name(seg_mode) if seg_mode is not None else None)
+    mode_name = _enc.get_mode_name(seg_mode) if seg_mode is not None else None
+    return Symbol(matrix, version, _enc.get_error_name(err), best, mode_name)
