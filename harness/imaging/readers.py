@@ -3,7 +3,8 @@
 - zxing-cpp (primary): `.bytes` is the raw byte content, `.text` its charset-aware text (it honours
   ECI and otherwise guesses among UTF-8 / Shift_JIS / ISO-8859-1).
 - OpenCV `QRCodeDetector.detectAndDecodeBytes` (second opinion; `…Multi` for several codes):
-  bytes only; it has no charset handling, so its "text" is its bytes read as UTF-8 — what an app using OpenCV's str API gets.
+  bytes only — UTF-8 data as is, other byte-mode data re-encoded as if it were ISO-8859-1
+  (measured with 5.0) — so its "text" is its bytes read as UTF-8, what its str API gives an app.
 - pyzbar (ZBar): `.data` is what pyzbar hands an app — ZBar's text after it *guesses* the charset
   and converts to UTF-8 (the mojibake bug in notes/imaging.md). We also scan once more with ZBar's
   `ZBAR_CFG_BINARY` set (zbar ≥ 0.23.1; pyzbar has no switch for it, so via its ctypes bindings)
