@@ -49,6 +49,44 @@ def image_loader(search_dirs: list[Path]):
     return load
 
 
+TEXT_SUFFIXES = (".json", ".txt", ".xml", ".properties", ".csv", ".log", ".html", ".md", ".yaml", ".yml")
+
+
+def scrub_allure_results(results: Path) -> list[Path]:
+    """Redact the text files allure-pytest wrote (results and attachments) in place; returns the
+    files that changed. The suite redacts its run record, but its Allure attachments are written
+    by another path; this is the last gate before they go into the HTML report."""
+    changed = []
+    for path in sorted(results.glob("*")) if results.is_dir() else []:
+        if not path.is_file() or path.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # binary (an image) or unreadable: not text a secret could be read from
+        if path.suffix.lower() == ".json" and _is_json(text):
+            data = json.loads(text)
+            cleaned = redact(data)
+            if cleaned == data:
+                continue
+            new = json.dumps(cleaned, ensure_ascii=False)
+        else:
+            new = redact_text(text)
+            if new == text:
+                continue
+        _write(path, new)
+        changed.append(path)
+    return changed
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -77,6 +115,7 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
         _write(out / "allure-results" / "categories.json", render_categories()),
     ]
     built = BuiltReports(out, files, doc)
+    scrub_allure_results(out / "allure-results")
     results = out / "allure-results"
     if allure and not any(results.glob("*-result.json")):
         built.notes.append("no Allure HTML report: allure-results/ holds no test results "

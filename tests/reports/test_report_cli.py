@@ -8,6 +8,7 @@ import pytest
 
 from report_fixtures import BUGGY, REFERENCE, case_by_id, load, write_run
 from qrinterop.cli import main
+from qrinterop.reports import allure_html
 
 
 def test_diff_lists_rules_that_got_worse_and_exits_1(capsys):
@@ -70,3 +71,16 @@ def test_build_schema_violation_names_the_json_path(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "$.tests[3].status" in err and "'exploded' is not one of" in err
     assert not (tmp_path / "certification.json").exists()
+
+
+def test_report_allure_without_node_says_how_and_exits_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(allure_html.shutil, "which", lambda name: None)
+    (tmp_path / "allure-results").mkdir()
+    assert main(["report", "allure", str(tmp_path / "allure-results")]) == 1
+    err = capsys.readouterr().err
+    assert "needs Node.js" in err and "apt-get install nodejs npm" in err and "Traceback" not in err
+
+
+def test_report_without_a_subcommand_prints_help_and_exits_2(capsys):
+    assert main(["report"]) == 2
+    assert "diff" in capsys.readouterr().out

@@ -71,6 +71,33 @@ def test_no_planted_secret_reaches_any_report_file(tmp_path: Path):
     assert built.certification["overall"]["verdict"] == "FAIL"
 
 
+def test_allure_results_written_by_the_plugin_are_scrubbed_too(tmp_path: Path):
+    """Attachments come from allure-pytest, not from the run record: the last gate is the build."""
+    run = write_run(tmp_path, load(BUGGY))
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "1f-attachment.txt").write_text(f"POST /v2/codes\nAuthorization: Bearer {BEARER}\n"
+                                               f"X-API-KEY: {API_KEY}\n\n{{\"amount\": 100}}\n")
+    (results / "2e-attachment.json").write_text(json.dumps({"headers": {"Authorization": HMAC_AUTH},
+                                                            "body": {"apiSecret": API_SECRET}}))
+    result = {"name": "t", "status": "failed", "statusDetails": {"message": f"sent signature={SIGNATURE}"},
+              "attachments": [{"name": "http", "source": "1f-attachment.txt", "type": "text/plain"}]}
+    (results / "3d-result.json").write_text(json.dumps(result))
+    png = b"\x89PNG\r\n\x1a\n" + API_KEY.encode()  # binary files are left alone
+    (results / "4c-attachment.png").write_bytes(png)
+    build_reports(run, allure=False)
+    for path in results.glob("*"):
+        if path.suffix == ".png":
+            assert path.read_bytes() == png
+            continue
+        text = path.read_text(encoding="utf-8")
+        for secret in (API_KEY, API_SECRET, SIGNATURE, BEARER, "ZmFrZS1tYWM="):
+            assert secret not in text, f"{secret[:12]}… left in {path.name}"
+    kept = json.loads((results / "3d-result.json").read_text())
+    assert kept["attachments"][0]["source"] == "1f-attachment.txt" and kept["status"] == "failed"
+    assert '"amount": 100' in (results / "1f-attachment.txt").read_text()
+
+
 @pytest.mark.parametrize("text, kept", [
     (f"Authorization: Bearer {BEARER}", "Authorization: "),
     (f"curl -H 'X-Api-Key: {API_KEY}' http://x", "X-Api-Key"),
