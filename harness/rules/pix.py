@@ -45,8 +45,8 @@ RULES: tuple[Rule, ...] = (
     _r("pix.postal.format", SHOULD, "Postal Code is a CEP (8 digits)", MANUAL,
        "ID 61, optional, is an 8-digit CEP. [solid as implemented]"),
     _r("pix.txid.required", SHOULD, "Reference label 62-05 (txid) is present", MANUAL,
-       "Every public Pix sample carries 62-05, '***' when there is no txid. Whether the manual makes it "
-       "mandatory is not verified here. [uncertain]"),
+       "Every public Pix sample carries 62-05, '***' when there is no txid, and doiim/p2pix marks it "
+       "'Obrigatório'; the manual's own wording was not read, so a missing txid is a warning. [uncertain]"),
     _r("pix.txid.format", SHOULD, "txid is '***' or up to 25 letters and digits", MANUAL,
        "62-05 holds '***' or 1-25 alphanumerics. The BR Code manual's own example uses 'RP12345678-2019' "
        "(with a hyphen), so this is a warning. [25-char limit widely implemented; spec text unseen]"),
