@@ -1,8 +1,14 @@
-"""National QR profiles beyond the rule checks: the builders that make a correct payload from a
-few typed fields (`qrinterop.profiles.build`), which wallets accept a code (`acceptance`, with the
-participant list as data in `participants.json`), and UPI's non-EMV `upi://pay?` URI
-(`upi_uri`). The rule checks themselves live in `qrinterop.rules.<profile>`.
+"""National QR profiles beyond the rule checks:
+
+- `build`: `build_payload(profile, **fields)` makes a correct payload from a few typed fields;
+- `strategies`: hypothesis strategies for those fields (property tests, vector generators);
+- `acceptance`: which wallets accept a code and which merchant account each pays, with the
+  participant list as data in `participants.json`;
+- `upi_uri`: UPI's non-EMV `upi://pay?` URI (parser and `upi.uri.*` checks);
+- `scheme`: what the profile checks in `qrinterop.rules.<profile>` share (finding a scheme's
+  template by its identifier, fixed values, a profile's own mandatory set).
 
 This package must not import `qrinterop.rules` at import time: the rule modules import
-`qrinterop.profiles.scheme`, so the dependency runs one way.
+`qrinterop.profiles.scheme`, so the dependency runs one way (the other modules import the
+validator inside their functions).
 """
