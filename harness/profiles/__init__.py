@@ -8,7 +8,7 @@
 - `scheme`: what the profile checks in `qrinterop.rules.<profile>` share (finding a scheme's
   template by its identifier, fixed values, a profile's own mandatory set).
 
-This package must not import `qrinterop.rules` at import time: the rule modules import
-`qrinterop.profiles.scheme`, so the dependency runs one way (the other modules import the
-validator inside their functions).
+The rule modules import `qrinterop.profiles.scheme`, so neither this `__init__` nor `scheme` may
+import `qrinterop.rules` at import time; `acceptance`, `build` and `upi_uri` import the validator
+inside their functions for the same reason.
 """
