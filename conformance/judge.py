@@ -80,15 +80,16 @@ def tree_diff(expected: list[dict] | None, actual: Any, path: str = "") -> list[
     act_ids = [o.get("id") if isinstance(o, dict) else None for o in actual]
     if exp_ids != act_ids:
         lines.append(f"{path or 'root'}: expected ids {exp_ids}, got {act_ids}")
-    act_by_id = {o.get("id"): o for o in actual if isinstance(o, dict)}
-    for exp in expected:
-        ident = exp.get("id")
-        here = f"{path}.{ident}" if path else str(ident)
-        got = act_by_id.get(ident)
+    # Pair objects by (id, occurrence): CPM repeats tags (two 61 application templates).
+    act_by_key = {key: o for key, o in _keyed(o for o in actual if isinstance(o, dict))}
+    for key, exp in _keyed(expected):
+        ident, nth = key
+        here = (f"{path}.{ident}" if path else str(ident)) + (f"[{nth}]" if nth else "")
+        got = act_by_key.get(key)
         if got is None:
             continue
         if "children" in exp:
-            if "children" not in got:
+            if not isinstance(got.get("children"), list):
                 lines.append(f"{here}: expected a template, got value {got.get('value')!r}")
             else:
                 lines.extend(tree_diff(exp["children"], got["children"], here))
@@ -96,6 +97,16 @@ def tree_diff(expected: list[dict] | None, actual: Any, path: str = "") -> list[
             lines.append(f"{here}: expected {exp.get('value')!r}, got "
                          f"{got.get('value') if 'value' in got else 'a template'!r}")
     return lines
+
+
+def _keyed(objects: Any) -> list[tuple[tuple[Any, int], dict]]:
+    seen: dict[Any, int] = {}
+    keyed = []
+    for o in objects:
+        ident = o.get("id")
+        keyed.append(((ident, seen.get(ident, 0)), o))
+        seen[ident] = seen.get(ident, 0) + 1
+    return keyed
 
 
 def looks_like_charset(expected: list[dict] | None, actual: Any) -> bool:

@@ -74,3 +74,10 @@ def test_build_failure_names_the_rule_the_reference_finds():
     out = judge.judge_build(case("build", "valid", rules=(), objects=OBJS), ok("build", {"payload": bad}),
                             reference_oracle())
     assert out.status == "failed" and "mpm.crc.mismatch" in out.rules and "mpm.crc.mismatch" in out.message
+
+
+def test_tree_diff_pairs_repeated_ids_by_occurrence():
+    a = [{"id": "61", "children": [{"id": "4F", "value": "A1"}]}, {"id": "61", "children": [{"id": "4F", "value": "A2"}]}]
+    assert judge.tree_diff(a, a) == []
+    b = [a[0], {"id": "61", "children": [{"id": "4F", "value": "XX"}]}]
+    assert judge.tree_diff(a, b) == ["61[1].4F: expected 'A2', got 'XX'"]
