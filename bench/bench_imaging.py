@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import platform
 import statistics
 import time
@@ -121,7 +122,8 @@ def main() -> None:
     payloads = payment_corpus(args.n)
     lengths = [len(p) for p in payloads]
     print(f"# imaging benchmark: {args.n} payloads ({min(lengths)}–{max(lengths)} chars), "
-          f"median of {args.rounds} rounds; {platform.python_version()}, segno {segno.__version__}")
+          f"median of {args.rounds} rounds; {platform.python_version()}, segno {segno.__version__}; "
+          f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     render = bench_render(payloads, args.rounds)
     base = render["segno.make(p, encoding='utf-8').save(png, scale=4, border=4)"]
     print("\n| render (PNG, scale 4, border 4) | ms/code | speed-up vs segno |\n|---|---|---|")
@@ -133,6 +135,7 @@ def main() -> None:
         print(f"| {name} | {readers[name]:.2f} | {readers[name + ' exact']}/{len(payloads)} |")
     print(f"| pyzbar, one scan only (= pyzbar.decode, no raw bytes) | {readers['pyzbar one scan']:.2f} | |")
     count, seconds, decoded = bench_set(payloads)
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
     print(f"\nread() of {count} PNG images (3 variants × {len(payloads)} payloads; decode + all three readers): "
           f"{seconds:.2f} s ({seconds / count * 1000:.1f} ms/image), {decoded} decoded")
 
