@@ -90,7 +90,7 @@ def _check(case: Case, result: str, reported: list[str], profile: str) -> None:
 
 def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[str, Any]:
     """The vector for `case` (without image bytes: `image_writer(tc_id, payload, case)` supplies
-    the image path and its extra expectations for decode_image groups)."""
+    the image path, its extra expectations, what each reader read, and flags derived from that)."""
     if group.operation not in OPERATIONS:
         raise CaseError(f"unknown operation {group.operation!r}")
     payload = case_payload(case)
@@ -114,12 +114,13 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
     else:  # decode_image
         if image_writer is None:
             raise CaseError("decode_image cases need an image writer")
-        image_path, expected, notes = image_writer(tc_id, payload, case)
+        image_path, expected, readers, reader_flags = image_writer(tc_id, payload, case)
         result, reported = expected.pop("_result"), expected.pop("_rules")
         _check(case, result, reported, group.profile)
         test["rules"] = reported if result != VALID else sorted(set(case.rules))
         test["image"] = image_path
-        test["readers"] = notes
+        test["readers"] = readers
+        test["flags"] = sorted(set(case.flags) | set(reader_flags))
     test["result"] = result
     test["expected"] = expected
     return test

@@ -34,6 +34,8 @@ def _f(bug: str, description: str, *links: str, effect: str | None = None) -> di
     return note
 
 
+_READER_LIBS = (("Zxing", "zxing-cpp"), ("OpenCv", "OpenCV QRCodeDetector"), ("Zbar", "ZBar (pyzbar)"))
+
 FLAGS: dict[str, dict] = {
     "Basic": _f("BASIC", "a well-formed payload or a plain violation of one rule"),
     "EdgeLength": _f("EDGE_CASE", "a value exactly at, or one past, its length limit"),
@@ -133,5 +135,13 @@ FLAGS: dict[str, dict] = {
     "Utf8NoEci": _f("ENCODING", "UTF-8 bytes without an ECI designator: readers must guess the charset "
                     "(ZBar guesses Shift_JIS and returns mojibake)", "notes/imaging.md"),
     "Utf8Eci": _f("ENCODING", "UTF-8 with ECI 000026, as EMV §4.12 asks for non-ans content", "notes/imaging.md"),
+    # Derived from what each reader library returned for the image file (images set only).
+    **{f"NotReadBy{label}": _f("EDGE_CASE", f"{lib} found no code in this image (a wallet built on it "
+                                             "cannot scan it)") for label, lib in _READER_LIBS},
+    **{f"{label}Mojibake": _f("ENCODING", f"{lib} decoded the code but its text is not the payload "
+                                          "(charset guessed wrongly)", "notes/imaging.md") for label, lib in _READER_LIBS},
+    **{f"{label}BytesNotUtf8": _f("ENCODING", f"{lib}'s text is right but its bytes are not the payload's UTF-8 "
+                                              "(an app hashing those bytes gets a CRC mismatch)", "notes/imaging.md")
+       for label, lib in _READER_LIBS},
     "Distorted": _f("EDGE_CASE", "a printed-and-photographed code: rotation, blur, low contrast, noise"),
 }

@@ -43,12 +43,13 @@ def build_document(vset: VectorSet, image_writer: Callable | None = None) -> dic
         for case in group.cases:
             tc_id += 1
             try:
-                tests.append(evaluate(case, group, tc_id, image_writer))
+                test = evaluate(case, group, tc_id, image_writer)
             except (CaseMismatch, CaseError, QrInteropError) as exc:
                 failures.append(f"{vset.name}/{tc_id} [{group.operation} {group.profile}] "
                                 f"{case.comment!r}: {exc}")
                 continue
-            used_flags.update(case.flags)
+            tests.append(test)
+            used_flags.update(test["flags"])
         groups.append({"operation": group.operation, "profile": group.profile, "tests": tests})
     unknown = sorted(used_flags - set(FLAGS))
     if unknown:

@@ -20,53 +20,27 @@ IMAGES_DIR = "images"
 MAX_IMAGE_BYTES = 120_000  # per file; the whole images/ folder must stay well under 2 MB
 
 
+DISTORTION_SEED = 20261125  # fixed: the same spec always gives the same file
+
+
 def distort(png: bytes, spec: str | None) -> bytes:
-    """Apply a deterministic distortion "name:amount[,name:amount…]" to a PNG; returns PNG bytes.
-    rotate:deg · blur:radius · scale:factor · contrast:factor · noise:sigma (seeded) · perspective:k."""
+    """Apply "name:severity[,name:severity…]" with the imaging part's seeded distortions
+    (`qrinterop.imaging.distort`: rotate, blur, noise, low_contrast, scale_down, perspective, jpeg,
+    occlusion, invert; severity 0..1, its physical meaning in that module); returns PNG bytes."""
     if not spec:
         return png
-    import numpy as np
-    from PIL import Image, ImageFilter
+    from PIL import Image
 
-    image = Image.open(io.BytesIO(png)).convert("L")
+    from qrinterop.imaging.distort import distort as apply
+    from qrinterop.imaging.load import load_gray
+
+    gray = load_gray(png)
     for part in spec.split(","):
-        name, _, amount = part.partition(":")
-        k = float(amount)
-        if name == "rotate":
-            image = image.rotate(k, resample=Image.BICUBIC, expand=True, fillcolor=255)
-        elif name == "blur":
-            image = image.filter(ImageFilter.GaussianBlur(k))
-        elif name == "scale":
-            image = image.resize((max(1, round(image.width * k)), max(1, round(image.height * k))), Image.BILINEAR)
-        elif name == "contrast":
-            arr = np.asarray(image, dtype=np.float32)
-            image = Image.fromarray(np.clip(128 + (arr - 128) * k, 0, 255).astype(np.uint8))
-        elif name == "noise":
-            arr = np.asarray(image, dtype=np.float32)
-            rng = np.random.default_rng(20261125)  # fixed seed: the same file every time
-            image = Image.fromarray(np.clip(arr + rng.normal(0, 255 * k, arr.shape), 0, 255).astype(np.uint8))
-        elif name == "perspective":
-            w, h = image.size
-            d = k * w
-            coeffs = _perspective_coeffs([(0, 0), (w, 0), (w, h), (0, h)],
-                                         [(d, d / 2), (w - d, 0), (w, h), (0, h - d / 2)])
-            image = image.transform((w, h), Image.PERSPECTIVE, coeffs, Image.BICUBIC, fillcolor=255)
-        else:
-            raise ValueError(f"unknown distortion {name!r}")
+        name, _, severity = part.partition(":")
+        gray = apply(gray, name, float(severity), seed=DISTORTION_SEED)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    Image.fromarray(gray, "L").save(out, format="PNG", optimize=True)
     return out.getvalue()
-
-
-def _perspective_coeffs(src, dst) -> list[float]:
-    import numpy as np
-    rows = []
-    for (x, y), (u, v) in zip(src, dst):
-        rows.append([u, v, 1, 0, 0, 0, -x * u, -x * v])
-        rows.append([0, 0, 0, u, v, 1, -y * u, -y * v])
-    a = np.array(rows, dtype=np.float64)
-    b = np.array([c for p in src for c in p], dtype=np.float64)
-    return [float(c) for c in np.linalg.solve(a, b)]
 
 
 READERS = ("zxing", "opencv", "pyzbar")
@@ -96,6 +70,24 @@ def reader_rows(png: bytes, payload: str, readers: tuple[str, ...] = READERS) ->
     return rows
 
 
+_READER_LABEL = {"zxing": "Zxing", "opencv": "OpenCv", "pyzbar": "Zbar"}
+
+
+def reader_flags(rows: list[dict[str, Any]]) -> list[str]:
+    """Flags naming what each reader did wrong on this file (defined in flags.py), so a report can
+    filter the image cases by reader behaviour."""
+    flags = []
+    for row in rows:
+        label = _READER_LABEL[row["reader"]]
+        if not row["decoded"]:
+            flags.append(f"NotReadBy{label}")
+        elif not row["textExact"]:
+            flags.append(f"{label}Mojibake")
+        elif not row["exactUtf8"]:
+            flags.append(f"{label}BytesNotUtf8")
+    return flags
+
+
 class ImageWriter:
     """Writes `images/<set>-<tcId>.png` under the output folder and remembers what it wrote."""
 
@@ -104,7 +96,7 @@ class ImageWriter:
         self.written: set[str] = set()
 
     def for_set(self, set_name: str) -> Callable:
-        def write(tc_id: int, payload: str, case: Case) -> tuple[str, dict, list]:
+        def write(tc_id: int, payload: str, case: Case) -> tuple[str, dict, list, list]:
             from qrinterop.imaging import RenderOptions, render_png
 
             spec = dict(case.image or {})
@@ -129,7 +121,8 @@ class ImageWriter:
             else:
                 _verdict, reported, _exp = reference_verdict(symbol_bytes, "emv")
                 expected["_result"], expected["_rules"] = ACCEPTABLE, reported
-            return rel, expected, reader_rows(png, payload)
+            rows = reader_rows(png, payload)
+            return rel, expected, rows, reader_flags(rows)
         return write
 
     def remove_stale(self) -> None:

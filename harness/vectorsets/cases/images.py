@@ -39,10 +39,12 @@ CLEAN = (
     _clean("EMV Annex B.7 (Chinese in 64)", "sjis-default", V, ["mpm.payload.utf8"], **_B7),
 )
 
-_DISTORTIONS = (("rotated 7°", "rotate:7"), ("Gaussian blur r=1", "blur:1.0"),
-                ("low contrast (35%)", "contrast:0.35"), ("sensor noise σ=6%", "noise:0.06"),
-                ("downscaled to 60%", "scale:0.6"), ("perspective (photographed at an angle)", "perspective:0.08"),
-                ("rotated 30° and blurred", "rotate:30,blur:0.8"))
+# (label, spec): severities of qrinterop.imaging.distort (0..1; physical meaning in that module).
+_DISTORTIONS = (("rotated 7°", "rotate:0.16"), ("defocused (Gaussian σ = 1 px)", "blur:0.25"),
+                ("low contrast (35%)", "low_contrast:0.65"), ("sensor noise σ = 6 grey levels", "noise:0.04"),
+                ("downscaled to 60%", "scale_down:0.45"), ("photographed at an angle", "perspective:0.2"),
+                ("JPEG quality 60 at half size", "jpeg:0.4"), ("partly covered by glare or a thumb", "occlusion:0.3"),
+                ("light on dark (dark-mode screen)", "invert:1"), ("rotated 30° and defocused", "rotate:0.66,blur:0.2"))
 
 DISTORTED = tuple(
     C(f"{what}: {label}", V, ["mpm.payload.utf8"] if base == "emv-jp" else ["mpm.crc.mismatch"],
