@@ -130,7 +130,7 @@ typedef struct JVal {
     struct JVal *items; /* J_ARR / J_OBJ */
     char **keys;        /* J_OBJ */
     size_t *keylens;
-    size_t n;
+    size_t n, cap;      /* items used / allocated; grown geometrically so big arrays stay linear */
 } JVal;
 
 typedef struct {
@@ -245,16 +245,22 @@ fail:
 static bool jparse_value(JParser *jp, JVal *v);
 
 static bool jpush(JVal *v, JVal *item, char *key, size_t keylen) {
-    JVal *items = realloc(v->items, (v->n + 1) * sizeof *items);
-    if (!items) die_oom();
-    v->items = items;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 8;
+        JVal *items = realloc(v->items, cap * sizeof *items);
+        if (!items) die_oom();
+        v->items = items;
+        if (v->type == J_OBJ) {
+            char **keys = realloc(v->keys, cap * sizeof *keys);
+            if (!keys) die_oom();
+            v->keys = keys;
+            size_t *kl = realloc(v->keylens, cap * sizeof *kl);
+            if (!kl) die_oom();
+            v->keylens = kl;
+        }
+        v->cap = cap;
+    }
     if (v->type == J_OBJ) {
-        char **keys = realloc(v->keys, (v->n + 1) * sizeof *keys);
-        if (!keys) die_oom();
-        v->keys = keys;
-        size_t *kl = realloc(v->keylens, (v->n + 1) * sizeof *kl);
-        if (!kl) die_oom();
-        v->keylens = kl;
         v->keys[v->n] = key;
         v->keylens[v->n] = keylen;
     }
@@ -366,21 +372,17 @@ typedef struct {
 
 typedef struct {
     Violation *v;
-    size_t n;
+    size_t n, cap;
 } Violations;
 
-static void viol_add(Violations *vs, const char *rule, Buf *msg) {
-    Violation *v = realloc(vs->v, (vs->n + 1) * sizeof *v);
-    if (!v) die_oom();
-    vs->v = v;
-    vs->v[vs->n].rule = rule;
-    vs->v[vs->n].message = msg->s ? msg->s : calloc(1, 1);
-    vs->n++;
-    msg->s = NULL;
-    msg->len = msg->cap = 0;
-}
-
 static void viol_addf(Violations *vs, const char *rule, const char *fmt, ...) {
+    if (vs->n == vs->cap) {
+        size_t cap = vs->cap ? 2 * vs->cap : 8;
+        Violation *v = realloc(vs->v, cap * sizeof *v);
+        if (!v) die_oom();
+        vs->v = v;
+        vs->cap = cap;
+    }
     char tmp[512];
     va_list ap;
     va_start(ap, fmt);
@@ -388,7 +390,9 @@ static void viol_addf(Violations *vs, const char *rule, const char *fmt, ...) {
     va_end(ap);
     Buf b = {0};
     buf_puts(&b, tmp);
-    viol_add(vs, rule, &b);
+    vs->v[vs->n].rule = rule;
+    vs->v[vs->n].message = b.s;
+    vs->n++;
 }
 
 /* ------------------------------------------------------------------ payload text and TLV */
@@ -443,7 +447,7 @@ static bool is_template(const char *parent, int id) {
  * error in vs and stops; an empty value (LEN "00") is recorded and tokenizing goes on. */
 static void tokenize(const Text *t, size_t from, size_t to, const char *parent, Node **out, size_t *nout,
                      Violations *vs) {
-    size_t cap = (to - from) / 4 + 1, n = 0;
+    size_t cap = 16, n = 0; /* grown on demand: a huge garbage line must not allocate a node per 4 chars */
     Node *nodes = calloc(cap, sizeof *nodes);
     if (!nodes) die_oom();
     size_t i = from;
@@ -473,6 +477,13 @@ static void tokenize(const Text *t, size_t from, size_t to, const char *parent, 
         if (i + 4 + len > to) {
             viol_addf(vs, "mpm.tlv.truncated", "%s at offset %zu declares %zu characters but only %zu remain", path, i, len, to - i - 4);
             break;
+        }
+        if (n == cap) {
+            Node *more = realloc(nodes, 2 * cap * sizeof *nodes);
+            if (!more) die_oom();
+            memset(more + cap, 0, cap * sizeof *more);
+            nodes = more;
+            cap *= 2;
         }
         Node *nd = &nodes[n++];
         memcpy(nd->id, id, 3);

@@ -145,8 +145,9 @@ function opParse(req) {
   return { objects: toWire(tree.objects) };
 }
 
-function encodeObjects(objects, path) {
+function encodeObjects(objects, path, depth = 0) {
   if (!Array.isArray(objects)) throw new MpmError('bad_request', `objects${path ? ' of ' + path : ''} must be a list`);
+  if (depth > 3) throw new MpmError('bad_request', `templates nested deeper than EMV MPM allows at ${path}`);
   let out = '';
   const seen = new Set();
   for (const obj of objects) {
@@ -159,7 +160,7 @@ function encodeObjects(objects, path) {
     if (seen.has(obj.id)) throw new MpmError('mpm.tlv.duplicate', `id ${here} appears twice`);
     seen.add(obj.id);
     let value;
-    if (obj.children !== undefined) value = encodeObjects(obj.children, here);
+    if (obj.children !== undefined) value = encodeObjects(obj.children, here, depth + 1);
     else if (typeof obj.value === 'string') value = obj.value;
     else throw new MpmError('bad_request', `object ${here} needs a string "value" or a "children" list`);
     const n = Array.from(value).length;
