@@ -45,11 +45,19 @@ _TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Every text pattern needs one of these words; most strings (payloads, ids, messages) have none,
+# and one search is far cheaper than seven substitutions (a 5,000-test run has ~150k strings).
+_TRIGGER = re.compile(r"(?i)-----BEGIN|authori|api[-_]?key|apikey|secret|private|signature|passw|token|"
+                      r"bearer|basic|digest|hmac|opa-auth|\bmac\b|cookie")
+
+
 def is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.match(key.strip()))
 
 
 def redact_text(text: str) -> str:
+    if not _TRIGGER.search(text):
+        return text
     for pattern, replacement in _TEXT_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
