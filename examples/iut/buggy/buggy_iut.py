@@ -168,8 +168,6 @@ def op_parse(request: dict) -> dict:
     if not isinstance(payload, str):
         raise RequestError("bad_request", "payload must be a string")
     trip_planted_faults([payload])
-    if not payload:
-        raise RequestError("mpm.tlv.truncated", "payload is empty")
     errors: list[tuple[str, str]] = []
     nodes = tokenize(payload, 0, len(payload), "", errors, mangle)
     # PLANTED BUG (d): no duplicate-id check here.

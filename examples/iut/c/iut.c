@@ -566,7 +566,6 @@ static bool op_parse(const JVal *req, Buf *out, Failure *f) {
     if (!check_mode(req, f)) return false;
     const JVal *p = jget(req, "payload");
     if (!p || p->type != J_STR) { fail_set(f, "bad_request", "payload must be a string"); return false; }
-    if (p->len == 0) { fail_set(f, "mpm.tlv.truncated", "payload is empty"); return false; }
     Text t;
     text_init(&t, p->str, p->len);
     Violations vs = {0};

@@ -138,7 +138,6 @@ function opParse(req) {
   if (mode === 'cpm') throw new MpmError('unsupported', 'consumer-presented mode (cpm) is not implemented by example-node');
   if (mode !== 'mpm') throw new MpmError('bad_request', `mode must be "mpm" or "cpm", got ${JSON.stringify(mode)}`);
   if (typeof req.payload !== 'string') throw new MpmError('bad_request', 'payload must be a string');
-  if (req.payload.length === 0) throw new MpmError('mpm.tlv.truncated', 'payload is empty');
   const tree = tokenizeTree(req.payload);
   const errors = tree.errors.length ? tree.errors : duplicates(tree.objects);
   if (errors.length) throw new MpmError(errors[0].rule, errors[0].message);
