@@ -91,6 +91,9 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
         unknown = [p for p in profiles if p not in known]
         if unknown:
             raise UsageError(f"--profile {', '.join(unknown)}: unknown; known profiles: {', '.join(known)}")
+    if vectors.is_dir():
+        from qrinterop.conformance.cases import load_cases
+        load_cases(vectors, profiles or None)          # a malformed vector file: UsageError naming it
     if args.expected_failures and not Path(args.expected_failures).is_file():
         raise UsageError(f"--expected-failures {args.expected_failures}: no such file")
     if args.workers < 0:

@@ -149,3 +149,15 @@ def test_expected_failures_turn_known_deviations_into_expected_failure(tmp_path)
     assert statuses["conf-fixture/3"]["expectedFailure"] == "we accept duplicates on purpose"
     assert not [t for t in run["tests"] if t["status"] == "failed"], proc.stdout
     assert proc.returncode == 0, proc.stdout
+
+
+def test_malformed_vector_file_is_a_usage_error_naming_file_and_field(tmp_path):
+    vectors = tmp_path / "vectors"
+    vectors.mkdir()
+    (vectors / "broken.json").write_text(json.dumps({"schema": "qrinterop/vectors@1", "name": "broken",
+                                                     "version": "1", "testGroups": [{"operation": "parse",
+                                                     "tests": [{"tcId": 1, "result": "maybe"}]}]}))
+    proc = subprocess.run([*QRINTEROP, "certify", "--vectors", str(vectors), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "broken.json" in proc.stderr and "result 'maybe'" in proc.stderr
