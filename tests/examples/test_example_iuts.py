@@ -192,3 +192,34 @@ def test_verdicts_match_the_reference_on_value_mutations(iut):
     assert not disagreements, disagreements[:3]
     valid = sum(1 for p in payloads if not any(str(v.level) == "MUST" for v in validate(p, "emv").violations))
     assert 50 < valid < 350, "the mutations should give both verdicts"
+
+
+def test_parse_matches_the_reference_parser(iut):
+    """Accepts exactly what the reference parser accepts, with the same tree."""
+    from qrinterop.emv.mpm import parse_mpm
+    from qrinterop.errors import MpmError
+
+    def wire(objects):
+        return [{"id": o.id, "children": wire(o.children)} if o.children is not None
+                else {"id": o.id, "value": o.value} for o in objects]
+
+    rng = random.Random(8)
+    trees = [EMVCO_TREE, wire(parse_mpm(JAPAN).objects)]
+    payloads = [value_mutation(rng, rng.choice(trees)) for _ in range(200)] \
+        + [mutate(rng, rng.choice([EMVCO, JAPAN, ASCII])) for _ in range(200)]
+    for n, payload in enumerate(payloads):
+        iut.send_raw(json.dumps({"id": n, "op": "parse", "payload": payload, "mode": "mpm"}).encode())
+    disagreements, accepted = [], 0
+    for payload in payloads:
+        answer = iut.read_answer()
+        try:
+            expected = wire(parse_mpm(payload).objects)
+        except MpmError as exc:
+            expected = exc.rule
+        if isinstance(expected, list):
+            accepted += 1
+        got = answer["result"]["objects"] if answer["ok"] else None
+        if (got is None) != isinstance(expected, str) or (got is not None and got != expected):
+            disagreements.append((payload, expected, answer))
+    assert not disagreements, disagreements[:3]
+    assert 100 < accepted < 380, "the mutations should give both outcomes"
