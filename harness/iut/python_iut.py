@@ -8,6 +8,8 @@ timeout in-process: a Python IUT that hangs hangs the run (use jsonl for untrust
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import time
 import traceback
 from concurrent.futures import Future
@@ -22,6 +24,8 @@ def load_factory(target: str) -> Callable[[], Any]:
     module_name, sep, attr = target.partition(":")
     if not sep or not module_name or not attr:
         raise UsageError(f"python IUT spec must be python:package.module:factory, got python:{target}")
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.append(os.getcwd())   # like `python -m`: a module in the current directory is found
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
