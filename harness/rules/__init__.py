@@ -68,9 +68,15 @@ def _chain(profile: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _levels(names: tuple[str, ...]) -> dict[str, str]:
+    """Rule id -> level for this chain. A profile's overrides change base rules only for it: when
+    several national profiles apply at once ("auto"), an override counts only if every one of them
+    makes it, so PromptPay switching off mpm.root.mandatory does not excuse a Pix code beside it."""
     levels = {r.id: r.level for n in names for r in get_profile(n).rules}
-    for n in names:
-        levels.update(get_profile(n).overrides)
+    overriding = [get_profile(n).overrides for n in names if get_profile(n).base is not None]
+    if overriding:
+        for rule, level in overriding[0].items():
+            if all(o.get(rule) == level for o in overriding[1:]):
+                levels[rule] = level
     return levels
 
 
@@ -99,6 +105,10 @@ def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
         get_profile(profile)  # unknown names are a usage error, before any work
     if text is None:
         return ValidationReport(repr(payload), profile, ["emv"], [problem])
+    if profile in ("upi", "auto") and "upi" in _profiles():
+        from qrinterop.profiles.upi_uri import is_upi_uri, uri_report
+        if is_upi_uri(text):  # UPI's non-EMV form: a payment URI, not TLV (notes/profiles.md §5)
+            return uri_report(text, profile)
     if profile == "cpm" or (profile == "auto" and text.startswith("hQVDUFY") and "cpm" in _profiles()):
         names: tuple[str, ...] = ("cpm",)
         from qrinterop.emv.cpm import scan_cpm

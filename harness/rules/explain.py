@@ -39,6 +39,13 @@ def render(report: ValidationReport) -> str:
             lines.append(f"{'  ' * depth}{obj.tag:<6} {name:<44} {len(obj.value):>3}  {shown_value}")
             lines += _findings(by_path.get(obj.path, ()), depth)
             shown.update(id(v) for v in by_path.get(obj.path, ()))
+    elif hasattr(parsed, "params"):  # a upi://pay? URI: parameters, not data objects
+        lines.append(f"{'PARAM':<9}{'':<44}{'LEN':>3}  VALUE")
+        for param in parsed.params:
+            lines.append(f"{param.name:<53}{len(param.value):>3}  {param.value}")
+            mine = [v for v in by_path.get(param.name, ()) if v.offset in (None, param.offset)]
+            lines += _findings(mine, 0)
+            shown.update(id(v) for v in mine)
     elif parsed is not None:
         names = _profile_names(parsed, report.profiles)
         lines.append(f"{'ID':<9}{'NAME':<44}{'LEN':>3}  VALUE")
@@ -60,7 +67,7 @@ def render(report: ValidationReport) -> str:
                  f"{warnings} warning{'s' * (warnings != 1)}) under {' + '.join(report.profiles)}")
     for name in report.profiles:
         describe = get_profile(name).describe
-        if describe is not None and parsed is not None:
+        if describe is not None and hasattr(parsed, "objects"):  # profile hooks read TLV trees
             extra = describe(parsed)
             if extra:
                 lines.append(f"{get_profile(name).title}:")

@@ -60,3 +60,9 @@ def test_rules_lists_the_catalogue(capsys):
     code, out, _ = run(capsys, "rules", "--json", "--profile", "emv")
     ids = [r["id"] for r in json.loads(out)]
     assert code == 0 and "mpm.crc.mismatch" in ids
+
+
+def test_upi_uri_is_routed_and_explained(capsys):
+    code, out, _ = run(capsys, "explain", "upi://pay?pa=shop@icici&pn=Shop&am=0&cu=USD")
+    assert code == 1 and "upi.uri.am" in out and "upi.uri.cu" in out and "profiles: upi" in out
+    assert run(capsys, "validate", "--profile", "upi", "upi://pay?pa=shop@icici&pn=Shop&am=10.00&cu=INR")[0] == 0

@@ -116,3 +116,9 @@ def test_crc_diagnosis_names_the_known_bug():
     report = validate(body + wrong)
     (v,) = [v for v in report.violations if v.rule == "mpm.crc.mismatch"]
     assert "before '6304'" in v.message
+
+
+def test_auto_applies_an_override_only_when_every_detected_profile_makes_it():
+    from qrinterop.rules import _levels
+    assert _levels(("emv", "promptpay"))["mpm.root.mandatory"] == "OFF"
+    assert _levels(("emv", "promptpay", "pix"))["mpm.root.mandatory"] == "MUST"
