@@ -12,9 +12,9 @@ from qrinterop.errors import CpmError, MpmError, QrInteropError
 from qrinterop.rules import MUST, rules_for, validate
 from qrinterop.vectorsets import bases
 from qrinterop.vectorsets.model import ACCEPTABLE, INVALID, RESULTS, VALID, Case, Group
-from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text
+from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text, tree_from_payload
 
-OPERATIONS = ("validate", "parse", "decode_image")
+OPERATIONS = ("validate", "parse", "build", "decode_image")
 
 
 class CaseMismatch(QrInteropError):
@@ -23,24 +23,45 @@ class CaseMismatch(QrInteropError):
 
 def case_payload(case: Case) -> str:
     """The payload text a case describes."""
+    return _build(case)[0]
+
+
+def _build(case: Case) -> tuple[str, list | None]:
+    """(payload, the edited MPM tree it was written from — None for CPM and verbatim payloads)."""
     sources = [s for s in (case.base, case.fields, case.payload, case.cpm) if s is not None]
     if len(sources) != 1:
         raise CaseError("a case needs exactly one of base / fields / payload / cpm")
     if case.cpm is not None:
-        return cpm_text(case.cpm, case.cpm_text)
+        return cpm_text(case.cpm, case.cpm_text), None
+    edited = bool(case.edits or case.crc != "ok" or case.suffix)
     if case.payload is not None:
-        if case.edits or case.crc != "ok" or case.suffix:
-            from qrinterop.vectorsets.mutate import tree_from_payload
-            return build_mpm_case(tree_from_payload(case.payload), case.edits, case.crc, case.suffix)
-        return case.payload
-    if case.fields is not None:
-        from qrinterop.profiles.build import build_payload  # the profiles part's builder
-        from qrinterop.vectorsets.mutate import tree_from_payload
+        if not edited:
+            return case.payload, None
+        tree = tree_from_payload(case.payload)
+    elif case.fields is not None:
+        from qrinterop.profiles.build import build_payload  # the profiles part's typed builder
         text = build_payload(case.builder, **dict(case.fields))
-        if not (case.edits or case.crc != "ok" or case.suffix):
-            return text
-        return build_mpm_case(tree_from_payload(text), case.edits, case.crc, case.suffix)
-    return build_mpm_case(bases.base_tree(case.base), case.edits, case.crc, case.suffix)
+        tree = tree_from_payload(text)
+        if not edited:
+            return text, tree
+    else:
+        tree = bases.base_tree(case.base)
+    return build_mpm_case(tree, case.edits, case.crc, case.suffix), tree
+
+
+def tree_objects(tree: list) -> list[dict]:
+    """IUT Obj form (DESIGN §4) of an editable tree: the input of a build vector."""
+    return [{"id": i, "children": tree_objects(v)} if isinstance(v, list) else {"id": i, "value": v}
+            for i, v, _unit in tree]
+
+
+def reference_build(objects: list[dict]) -> tuple[str | None, list[str]]:
+    """(payload, []) from the reference builder, or (None, [rule]) when it refuses."""
+    from qrinterop.emv.mpm import build_mpm
+    try:
+        return build_mpm(objects), []
+    except MpmError as exc:
+        return None, [exc.rule]
 
 
 def parse_tree(payload: str, mode: str) -> tuple[list | None, list[str]]:
@@ -93,7 +114,7 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
     the image path, its extra expectations, what each reader read, and flags derived from that)."""
     if group.operation not in OPERATIONS:
         raise CaseError(f"unknown operation {group.operation!r}")
-    payload = case_payload(case)
+    payload, tree = _build(case)
     mode = "cpm" if group.profile == "cpm" else "mpm"
     objects, structural = parse_tree(payload, mode)
     test: dict[str, Any] = {"tcId": tc_id, "comment": case.comment, "flags": sorted(set(case.flags)),
@@ -106,6 +127,18 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
         test["rules"] = reported if result != VALID else sorted(set(case.rules))
         if objects is not None:
             expected["objects"] = objects
+    elif group.operation == "build":
+        if tree is None or case.crc != "ok" or case.suffix:
+            raise CaseError("a build case needs a tree (base or fields) and no CRC mode or suffix")
+        objects_in = [o for o in tree_objects(tree) if o["id"] != "63"]
+        built, refused = reference_build(objects_in)
+        result = VALID if built is not None else INVALID
+        _check(case, result, refused, group.profile)
+        if built is not None and built != payload:
+            raise CaseMismatch(f"the reference builds {built!r}, the generator wrote {payload!r}")
+        test["objects"] = objects_in
+        test["rules"] = refused if result != VALID else sorted(set(case.rules))
+        expected = {"payload": built} if built is not None else {"errors": refused}
     elif group.operation == "parse":
         result = VALID if objects is not None else INVALID
         _check(case, result, structural, group.profile)

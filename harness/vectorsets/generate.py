@@ -131,26 +131,27 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
     full_run = sets is None  # stale files are only removed when every set was generated
     sets = load_sets() if sets is None else sets
     writer = ImageWriter(out_dir)
-    versions: dict[str, str] = {}
-    changes: list[str] = []
-    errors: list[str] = []
-    for vset in sets:
+    docs, errors = [], []
+    for vset in sets:  # build everything first: a failing case must not leave a half-written tree
         try:
-            doc = build_document(vset, writer.for_set(vset.name))
+            docs.append(build_document(vset, writer.for_set(vset.name)))
         except GenerationError as exc:
             errors.append(str(exc))
-            continue
-        path = out_dir / f"{vset.name}.json"
+    if errors:
+        raise GenerationError("\n".join(errors) + "\nnothing was written")
+    versions: dict[str, str] = {}
+    changes: list[str] = []
+    for doc in docs:
+        path = out_dir / f"{doc['name']}.json"
         previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
         version, change = bump(previous, doc)
         doc["version"] = version
         _write_if_changed(path, dumps(doc).encode("utf-8"))
-        versions[vset.name] = version
+        versions[doc["name"]] = version
         if change:
-            changes.append(f"`{vset.name}` {version}: {change}")
-        log(f"{vset.name} {version}: {doc['numberOfTests']} cases")
-    if errors:
-        raise GenerationError("\n".join(errors))
+            changes.append(f"`{doc['name']}` {version}: {change}")
+        log(f"{doc['name']} {version}: {doc['numberOfTests']} cases")
+    writer.flush()
     for stale in sorted(out_dir.glob("*.json")) if full_run else ():
         if stale.name != "rules.json" and stale.stem not in versions and _is_vector_file(stale):
             stale.unlink()

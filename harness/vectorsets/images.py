@@ -89,11 +89,19 @@ def reader_flags(rows: list[dict[str, Any]]) -> list[str]:
 
 
 class ImageWriter:
-    """Writes `images/<set>-<tcId>.png` under the output folder and remembers what it wrote."""
+    """Renders `images/<set>-<tcId>.png` for the output folder; nothing touches the disk before
+    `flush()`, so a generation that fails half-way leaves the published tree as it was."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
-        self.written: set[str] = set()
+        self.pending: dict[str, bytes] = {}  # written by flush(), once every set has generated
+
+    def flush(self) -> None:
+        for rel, png in self.pending.items():
+            path = self.out_dir / rel
+            if not (path.exists() and path.read_bytes() == png):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(png)
 
     def for_set(self, set_name: str) -> Callable:
         def write(tc_id: int, payload: str, case: Case) -> tuple[str, dict, list, list]:
@@ -106,11 +114,7 @@ class ImageWriter:
             if len(png) > MAX_IMAGE_BYTES:
                 raise ValueError(f"image is {len(png)} bytes; keep vector images under {MAX_IMAGE_BYTES}")
             rel = f"{IMAGES_DIR}/{set_name}-{tc_id}.png"
-            path = self.out_dir / rel
-            if not (path.exists() and path.read_bytes() == png):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(png)
-            self.written.add(rel)
+            self.pending[rel] = png
             symbol_bytes = payload.encode(rendered.encoding)
             expected: dict[str, Any] = {"payload": payload, "symbolBytesHex": symbol_bytes.hex(),
                                         "symbolEncoding": rendered.encoding, "eci": rendered.eci,
@@ -130,5 +134,5 @@ class ImageWriter:
         if not folder.is_dir():
             return
         for png in folder.glob("*.png"):
-            if f"{IMAGES_DIR}/{png.name}" not in self.written:
+            if f"{IMAGES_DIR}/{png.name}" not in self.pending:
                 png.unlink()

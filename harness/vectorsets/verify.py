@@ -131,6 +131,15 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
                                          f"{', ' + str(structural) if structural else ''})"))
         elif objects is not None and test["expected"].get("objects") != objects:
             out.append(Problem(file, tc, "expected.objects differs from the reference parse tree"))
+    elif operation == "build":
+        from qrinterop.vectorsets.evaluate import reference_build
+        built, refused = reference_build(test.get("objects") or [])
+        result = "valid" if built is not None else "invalid"
+        if result != test["result"]:
+            out.append(Problem(file, tc, f"result {test['result']!r} contradicts the reference builder ({result!r}"
+                                         f"{', ' + str(refused) if refused else ''})"))
+        elif built is not None and built != test["payload"]:
+            out.append(Problem(file, tc, f"the reference builds {built!r}, not the vector's payload"))
     elif operation == "decode_image":
         out += _check_image(file, test, root)
     return out

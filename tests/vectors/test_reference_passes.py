@@ -60,3 +60,13 @@ def test_decode_image(profile, test):
     else:  # acceptable: the symbol holds other bytes; zxing recovers the text by charset handling
         assert primary.bytes.hex() == test["expected"]["symbolBytesHex"]
         assert primary.text == test["payload"]
+
+
+@pytest.mark.parametrize("profile,test", list(_cases("build")))
+def test_build(profile, test):
+    if test["result"] == "valid":
+        assert IUT.build(test["objects"], mode="mpm")["payload"] == test["payload"]
+    else:
+        with pytest.raises(QrInteropError) as caught:
+            IUT.build(test["objects"], mode="mpm")
+        assert caught.value.rule in test["rules"]

@@ -76,8 +76,20 @@ PARSE = (
       base="emv-jp", edits=[set_("64.01", ASTRAL), length("64.01", "utf16")]),
 )
 
+BUILD = (
+    C("build with a Japanese name: LEN 08 for 22 UTF-8 bytes, CRC over the UTF-8 bytes", V,
+      ["mpm.tlv.length", "mpm.crc.mismatch"], ["LengthInChars", "NonAsciiName"], base="emv-jp",
+      edits=[set_("64.01", JA_NAME)]),
+    C("build with 𠮷: LEN counts it once (not 2 UTF-16 units, not 4 bytes)", V, ["mpm.tlv.length"],
+      ["AstralCharacter", "LengthInChars"], base="emv-jp", edits=[set_("64.01", ASTRAL)]),
+    C("build with combining marks: no normalisation, each mark counted", V, ["mpm.tlv.length"],
+      ["CombiningMark"], base="emv-full", edits=[set_("64.01", DECOMPOSED)]),
+    C("build with emoji", V, ["mpm.tlv.length", "mpm.crc.mismatch"], ["AstralCharacter"], base="emv-jp",
+      edits=[set_("64.01", EMOJI)]),
+)
+
 SET = VectorSet(
     name="charset", source="EMV MPM §1.4, §4.4.1.1, §4.5, §4.9; notes/emv-mpm.md A7, A8; notes/profiles.md §0",
     description="UTF-8 text (Japanese, Chinese, emoji, astral kanji, combining marks): lengths counted in "
                 "characters, CRC over UTF-8 bytes, ans fields stay ASCII.",
-    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE)))
+    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE), Group("build", "emv", BUILD)))

@@ -15,6 +15,8 @@ CASES = (
     C("FPS with a clearing code and an e-mail address", V, ["fps.clearing_code", "fps.email"], ["ProfileRule"],
       **M, edits=[drop("26.03"), add("26.01", "004", at=1), add("26.04", "pay@shop.example")]),
     C("FPS in CNY (156)", V, ["fps.currency"], ["ProfileRule"], **M, edits=[set_("53", "156")]),
+    C("made by the FPS builder: e-mail payee, HKD amount", V, ["fps.email", "fps.proxy.required"], ["Basic"],
+      builder="fps", fields={"email": "pay@shop.example", "amount": "88.00", "dynamic": True}),
     C("quoted FPS sample whose CRC is wrong (declares 84E1, the CRC is D1A3)", I, ["mpm.crc.mismatch"],
       ["RealWorld", "CrcMismatch"], **Q("hk-fps-badcrc")),
     C("GUI hk.com.hkicl.fps", I, ["fps.mai.gui"], ["ProfileRule"], **M, edits=[set_("26.00", "hk.com.hkicl.fps")]),

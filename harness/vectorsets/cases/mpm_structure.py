@@ -2,13 +2,14 @@
 
 Two groups: `validate` (the reference validator's verdict) and `parse` (the strict parser:
 a valid case's expected tree is what an IUT's `parse` must return, an invalid case must be
-refused). The parse group does not check the CRC: that is validation (DESIGN §4).
+refused), and `build` (objects in, the exact payload out — in canonical order, so any correct
+builder writes the same bytes; objects that break a structural rule must be refused). The parse group does not check the CRC: that is validation (DESIGN §4).
 """
 from __future__ import annotations
 
 from qrinterop.vectorsets.bases import QUOTED
 from qrinterop.vectorsets.model import ACCEPTABLE as A, INVALID as I, VALID as V, C, Group, VectorSet, add, drop, \
-    length, move, rename, set_
+    length, move, rename, set_, tune
 from qrinterop.vectorsets.mutate import CRC_HERE
 
 _LONG = "X" * 70  # a 93-character template with its GUI
@@ -93,9 +94,26 @@ PARSE = (
     C("trailing space after the CRC", I, ["mpm.tlv.truncated"], ["TrailingData"], base="emv-basic", suffix=" "),
 )
 
+BUILD = (
+    C("build the minimal static payload: lengths and CRC computed by the IUT", V, ["mpm.tlv.length",
+                                                                                    "mpm.crc.mismatch"],
+      ["Basic"], base="emv-basic"),
+    C("build every kind of template (26, 62 with 62-50, 64, 80) and a primitive MAI 02", V,
+      ["mpm.tlv.length", "mpm.crc.mismatch", "mpm.template.gui"], ["Basic", "PrimitiveMai", "Unreserved"],
+      base="emv-full"),
+    C("build with a CRC whose first digit is 0 (must be written as four digits)", V, ["mpm.crc.format"],
+      ["CrcLeadingZero"], base="emv-dynamic", edits=[tune("62.05", "REF-", "leading-zero")]),
+    C("objects with 59 twice: a builder must refuse", I, ["mpm.tlv.duplicate"], ["DuplicateId"], base="emv-basic",
+      edits=[add("59", "OTHER MERCHANT", at=7)]),
+    C("an empty postal code (61): omit it, do not write length 00", I, ["mpm.tlv.empty"], ["EmptyValue"],
+      base="emv-full", edits=[set_("61", "")]),
+    C("an ID that is not two digits", I, ["mpm.tlv.id"], ["BadTlvHeader"], base="emv-basic",
+      edits=[rename("59", "5A")]),
+)
+
 SET = VectorSet(
     name="mpm-structure", source="EMV MPM §3.2, §4.1, §4.3-4.6; notes/emv-mpm.md §1, A12, A14",
     description="Data-object syntax (two-digit ID and length, value within bounds, no empty value), "
                 "ordering (00 first, 63 last, anything between), duplicates at every level, RFU IDs, "
                 "payload size, trailing data.",
-    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE)))
+    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE), Group("build", "emv", BUILD)))

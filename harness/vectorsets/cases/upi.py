@@ -1,9 +1,10 @@
 """upi: UPI merchant accounts inside Indian EMV codes (notes/profiles.md §5).
 
-The `upi://pay?` URI rules (upi.uri.*) are in the catalogue, but the reference `validate(…, "upi")`
-reads every payload as EMV MPM, so a URI vector would contradict the reference. Those cases are
-included only once the reference validates URIs (checked when this module loads); until then the
-set's `exemptions` say why they are absent.
+The `upi://pay?` URI rules (upi.uri.*) are checked by the reference `validate(…, "upi")` only for
+text that starts with `upi://pay?` (any case); the URI cases are included when the reference
+routes URIs that way (checked when this module loads), else the set's `exemptions` say why they
+are absent. upi.uri.scheme itself can never be reported by validate (a text with another scheme
+is not routed to the URI checks and is read as EMV), which its exemption argues.
 """
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ URI_CASES = (
     C("UPI payment URI with every common parameter", V,
       ["upi.uri.scheme", "upi.uri.encoding", "upi.uri.duplicate", "upi.uri.pa", "upi.uri.pn", "upi.uri.am",
        "upi.uri.cu", "upi.uri.mc"], ["Basic"], payload=URI),
-    C("upi://collect? instead of upi://pay?", I, ["upi.uri.scheme"], ["ProfileRule"],
+    C("upi://collect? instead of upi://pay?: not recognised as a UPI URI, so read (and rejected) as EMV", I,
+      ["mpm.tlv.id", "upi.mai.gui"], ["ProfileRule"],
       payload=URI.replace("//pay?", "//collect?")),
+    C("scheme in upper case (UPI://PAY?) is still a UPI URI", V, ["upi.uri.scheme"], ["GuiCase"],
+      payload=URI.replace("upi://pay?", "UPI://PAY?")),
     C("bad percent-escape (%G1)", I, ["upi.uri.encoding"], ["ProfileRule"],
       payload=URI.replace("%20Shop", "%G1Shop")),
     C("pa given twice", I, ["upi.uri.duplicate"], ["DuplicateId"], payload=URI + "&pa=other@icici"),
@@ -61,7 +65,10 @@ SET = VectorSet(
     description="Indian codes validated with profile 'upi': template with GUI A000000524 carrying the VPA; "
                 "IN/356" + ("; and upi://pay? URIs." if _URIS else "."),
     groups=(Group("validate", "upi", EMV_CASES + (URI_CASES if _URIS else ())),),
-    exemptions={} if _URIS else {
+    exemptions={"upi.uri.scheme": "validate(payload, 'upi') sends only text starting 'upi://pay?' to the URI "
+                                  "checks, so a wrong scheme is read as EMV MPM and reported as mpm.tlv.id / "
+                                  "upi.mai.gui (see the 'upi://collect?' case); the rule is only reachable through "
+                                  "qrinterop.profiles.upi_uri.parse_upi_uri"} if _URIS else {
         rule: "the reference validate(payload, 'upi') reads every payload as EMV MPM, so a upi://pay? vector "
               "would contradict it (qrinterop.profiles.upi_uri.check_upi_uri is not wired into validate); the "
               "URI cases in harness/vectorsets/cases/upi.py are enabled automatically once it is"
