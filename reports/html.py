@@ -13,7 +13,7 @@ from html import escape
 from typing import Any, Callable, Mapping
 
 from qrinterop.reports.evidence import other_evidence
-from qrinterop.reports.markdown import FINDING_ORDER, iut_label, verdict_line
+from qrinterop.reports.markdown import FINDING_ORDER, NOT_RECORDED, iut_label, verdict_line
 from qrinterop.reports.plot import pass_rate_svg
 
 ImageLoader = Callable[[str], "bytes | None"]
@@ -126,12 +126,13 @@ def render_html(doc: Mapping[str, Any], load_image: ImageLoader | None = None) -
             ("declared ops", ", ".join(iut["ops"])), ("declared profiles", ", ".join(iut["profiles"])),
             ("run started", run["startedAt"]), ("run finished", run["finishedAt"] or "not finished (interrupted)"),
             ("qrinterop", f"{doc['qrinteropVersion']} (Python {doc.get('python')})"),
-            ("vector manifest sha256", doc["vectors"].get("manifestSha256")),
+            ("vector manifest sha256", doc["vectors"].get("manifestSha256") or NOT_RECORDED),
             ("expected-failures file", doc.get("expectedFailuresFile") or "none")]
     h.append('<table id="identity">' + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows) + "</table>")
     h.append("<h2>Vector sets</h2><table><tr><th>set</th><th>version</th><th>sha256</th></tr>"
-             + "".join(f"<tr><td>{_e(s['name'])}</td><td>{_e(s['version'])}</td><td><code>{_e(s['sha256'])}</code></td></tr>"
-                       for s in doc["vectors"]["sets"]) + "</table>")
+             + ("".join(f"<tr><td>{_e(s['name'])}</td><td>{_e(s['version'])}</td>"
+                        f"<td><code>{_e(s['sha256'] or NOT_RECORDED)}</code></td></tr>" for s in doc["vectors"]["sets"])
+                or f'<tr><td colspan="3">{NOT_RECORDED}</td></tr>') + "</table>")
     t = o["tests"]
     h.append(f'<h2>Summary</h2><p id="summary">Tests: {t["total"]} — {t["passed"]} passed, {t["failed"]} failed, '
              f'{t["warning"]} warning, {t["skipped"]} skipped (not implemented), {t["expected-failure"]} expected failure.</p>')

@@ -9,6 +9,9 @@ import json
 from typing import Any, Mapping
 
 from qrinterop.reports.evidence import other_evidence
+from qrinterop.reports.plot import drawn_groups
+
+NOT_RECORDED = "(not recorded in the run)"
 
 VERDICT_MARK = {
     "pass": "✅ pass", "fail": "❌ fail", "warning": "⚠️ warning",
@@ -109,11 +112,11 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
               f"| run started | {_cell(run['startedAt'])} |",
               f"| run finished | {_cell(run['finishedAt'] or 'not finished (interrupted)')} |",
               f"| qrinterop | {_cell(doc['qrinteropVersion'])} (Python {_cell(doc.get('python'))}) |",
-              f"| vector manifest sha256 | {_cell(doc['vectors'].get('manifestSha256'))} |",
+              f"| vector manifest sha256 | {_cell(doc['vectors'].get('manifestSha256') or NOT_RECORDED)} |",
               f"| expected-failures file | {_cell(doc.get('expectedFailuresFile') or 'none')} |", "",
               "## Vector sets", "", "| set | version | sha256 |", "|---|---|---|"]
-    lines += [f"| {_cell(s['name'])} | {_cell(s['version'])} | {_cell(s['sha256'])} |"
-              for s in doc["vectors"]["sets"]]
+    lines += [f"| {_cell(s['name'])} | {_cell(s['version'])} | {_cell(s['sha256'] or NOT_RECORDED)} |"
+              for s in doc["vectors"]["sets"]] or [f"| {NOT_RECORDED} | | |"]
     t = o["tests"]
     lines += ["", "## Summary", "",
               f"Tests: {t['total']} — {t['passed']} passed, {t['failed']} failed, {t['warning']} warning, "
@@ -122,9 +125,13 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     lines += [f"| {VERDICT_MARK[v]} | {n} | {o['mustRules'][v]} |" for v, n in o["rules"].items()]
     lines += ["", "## Pass rate per rule group", "", "| group | rules | passed / with an answer | pass rate |",
               "|---|---:|---:|---:|"]
-    for g in doc["groups"]:
+    drawn, left_out = drawn_groups(doc["groups"])
+    for g in drawn:
         rate = "n/a" if g["passRate"] is None else f"{g['passRate'] * 100:.0f}%"
         lines.append(f"| {_cell(g['group'])} | {g['rules']} | {g['passed']} / {g['decided']} | {rate} |")
+    if left_out:
+        lines += ["", f"{left_out} rule group(s) where no test gave an answer (not tested, or not implemented) "
+                      "are not listed."]
     for profile in doc["profiles"]:
         lines += ["", f"## Profile {_cell(profile['profile'])}", "",
                   "| rule | level | verdict | passed | failed | warning | skipped | xfail | title | source |",
