@@ -56,8 +56,8 @@ function isTemplate(parentPath, id) {
   return false;
 }
 
-// Tokenize one level (and the templates in it). `chars` is an array of code points; `base` is the character offset of
-// chars[0] in the whole payload so messages can say where. Returns {objects, errors}:
+// Tokenize one level, and the templates in it. `chars` is an array of code points; `base` is
+// the character offset of chars[0] in the whole payload so messages can say where. Returns {objects, errors}:
 // each object {id, value, offset, path}; tokenizing stops at the first error that makes the
 // rest unreadable (bad id, bad length digits, truncation). An empty value (LEN "00") is an
 // error too but the rest stays readable, so it is recorded and tokenizing goes on.
@@ -366,12 +366,11 @@ function answer(line) {
     return { id: null, ok: false, error: { code: 'bad_request', message: 'request must be a JSON object' } };
   }
   const id = req.id === undefined ? null : req.id;
-  const op = OPS[req.op];
   if (typeof req.op !== 'string' || !Object.prototype.hasOwnProperty.call(OPS, req.op)) {
     return { id, ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(req.op)}` } };
   }
   try {
-    return { id, ok: true, result: op(req) };
+    return { id, ok: true, result: OPS[req.op](req) };
   } catch (e) {
     const code = e instanceof MpmError ? e.rule : 'internal';
     return { id, ok: false, error: { code, message: e.message } };
