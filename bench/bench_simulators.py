@@ -167,7 +167,7 @@ def main() -> int:
         print("bench_simulators: wrk is not installed (Debian: apt-get install wrk); load figures skipped", file=sys.stderr)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            for mode in args.modes.split(","):
+            for mode in [m for m in args.modes.split(",") if m]:
                 r = bench_server(mode, args.duration, args.connections, tmp)
                 results.append(r)
                 print(f"{mode:<15} {r['rps']:>9.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "

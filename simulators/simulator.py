@@ -275,7 +275,7 @@ class Simulator:
     def _resolve(self, uow: UnitOfWork, wallet: str, code: str) -> str:
         if isinstance(uow.get("payment", code), Payment):
             return code
-        pid = uow.get("code", f"{wallet}:{code}")
+        pid = uow.get("code", f"{wallet}:{self.specs[wallet].normalize_code(code)}")
         if isinstance(pid, str):
             return pid
         raise SimError(Kind.PAYMENT_NOT_FOUND, f"no {wallet} payment or code {code!r}", field="code")

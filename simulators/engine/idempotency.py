@@ -21,6 +21,16 @@ def fingerprint(body: object) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()
 
 
+_HEADER_TUPLES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+
+def _shared(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """One tuple object per distinct header set: 100,000 stored answers share a handful."""
+    if len(_HEADER_TUPLES) > 1000:
+        return headers
+    return _HEADER_TUPLES.setdefault(headers, headers)
+
+
 def idem_key(wallet: str, merchant_id: str, scope: str, key: str) -> str:
     return f"{wallet}:{merchant_id}:{scope}:{key}"
 
@@ -29,11 +39,12 @@ def replay(uow: UnitOfWork, key: str, fp: str) -> SimResponse | None:
     stored = uow.get("idem", key)
     if not isinstance(stored, StoredResponse):
         return None
-    if stored.fingerprint != fp:
+    if stored.fingerprint != bytes.fromhex(fp):
         raise SimError(Kind.IDEMPOTENCY_CONFLICT, "this id was already used with a different request body")
     return SimResponse(stored.status, stored.body, dict(stored.headers))
 
 
 def remember(uow: UnitOfWork, key: str, fp: str, response: SimResponse) -> None:
-    headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS)
-    uow.put("idem", key, StoredResponse(fp, response.status, response.body, headers))
+    headers = _shared(tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS))
+    # the hex fingerprint is kept as 32 raw bytes: half the memory per stored answer
+    uow.put("idem", key, StoredResponse(bytes.fromhex(fp), response.status, response.body, headers))

@@ -93,7 +93,7 @@ class Refund:
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
     """What the idempotency layer keeps: the request fingerprint and the exact answer given."""
-    fingerprint: str
+    fingerprint: bytes               # SHA-256 of the canonical request
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...]

@@ -98,7 +98,7 @@ class Ctx:
         return p
 
     def payment_by_code(self, code: str, *, field: str = "") -> Payment:
-        pid = self.uow.get("code", f"{self.spec.id}:{code}")
+        pid = self.uow.get("code", f"{self.spec.id}:{self.spec.normalize_code(code)}")
         if not isinstance(pid, str):
             raise SimError(Kind.PAYMENT_NOT_FOUND, f"no code {code!r}", field=field)
         return self.payment_by_id(pid, field=field)
@@ -138,6 +138,7 @@ class WalletSpec:
     is_final: Callable[[SimResponse], bool] = lambda r: r.status < 300
     content_type: str = "application/json"
     code_of: Callable[[Payment], list[str]] = lambda p: []   # what a consumer may scan for this payment
+    normalize_code: Callable[[str], str] = lambda c: c         # scanned content -> an indexed code
     client_signer: Callable[..., dict[str, str]] | None = None
     doc: str = ""
 

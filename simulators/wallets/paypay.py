@@ -110,9 +110,18 @@ def _money(amount: int, currency: str = "JPY") -> dict[str, Any]:
     return {"amount": amount, "currency": currency}
 
 
+def _code_url(code_id: str) -> str:
+    return f"https://qr.paypay.ne.jp/sim/{code_id}"
+
+
+def _deeplink(link_key: str) -> str:
+    return f"paypay://payment?link_key={link_key}"
+
+
 def _code_data(p: Payment) -> dict[str, Any]:
     m = p.meta
-    data = {"codeId": m["codeId"], "url": m["url"], "deeplink": m["deeplink"], "expiryDate": int(p.expires_at or 0),
+    data = {"codeId": m["codeId"], "url": _code_url(m["codeId"]), "deeplink": _deeplink(m["linkKey"]),
+            "expiryDate": int(p.expires_at or 0),
             "merchantPaymentId": p.merchant_payment_id, "amount": _money(p.amount, p.currency),
             "codeType": "ORDER_QR", "requestedAt": m.get("requestedAt", int(p.created_at)),
             "isAuthorization": not p.capture}
@@ -158,8 +167,7 @@ def create_qr_code(ctx: Ctx) -> SimResponse:
     link = secrets.token_hex(8)
     meta = {k: b[k] for k in ("orderDescription", "storeId", "storeInfo", "terminalId", "redirectUrl",
                               "redirectType", "authorizationExpiry", "requestedAt") if k in b}
-    meta.update(codeId=code_id, url=f"https://qr.paypay.ne.jp/sim/{code_id}",
-                deeplink=f"paypay://payment?link_key={link}")
+    meta.update(codeId=code_id, linkKey=link)      # url and deeplink are derived: less to keep per payment
     p = Payment(WALLET, ctx.merchant.merchant_id, ctx.new_id("payment"), b["merchantPaymentId"],
                 b["amount"]["amount"], b["amount"]["currency"], State.CREATED, ctx.now,
                 expires_at=ctx.now + CODE_TTL, capture=not b.get("isAuthorization", False), updated_at=ctx.now,
@@ -312,6 +320,8 @@ SPEC = WalletSpec(
                  "refundPayment": Idempotency("refund", lambda b: b["merchantRefundId"]),
                  "capturePayment": Idempotency("capture", lambda b: b["merchantCaptureId"])},
     notification=notification,
-    code_of=lambda p: [p.meta["codeId"], p.meta["url"], p.meta["deeplink"]] if "codeId" in p.meta else [],
+    # index the code id and the link key only; a scanned URL or deeplink is reduced to one of them
+    code_of=lambda p: [p.meta["codeId"], p.meta["linkKey"]] if "codeId" in p.meta else [],  # type: ignore[list-item]
+    normalize_code=lambda c: c.rsplit("/", 1)[-1] if c.startswith(_code_url("")) else c.split("link_key=", 1)[-1],
     client_signer=sign_request,
 )
