@@ -51,7 +51,7 @@ def pass_rate_svg(all_groups: Sequence[Mapping[str, Any]]) -> str:
         rate = g.get("passRate")
         name = escape(str(g["group"]))
         value = "n/a (none ran)" if rate is None else f"{rate * 100:.0f}% ({g['passed']}/{g['decided']})"
-        bar = 0 if rate is None else round(BAR_WIDTH * rate, 1)
+        bar = max(3.0, round(BAR_WIDTH * rate, 1))  # a red stub: 0% is a result, not a gap
         out.append(f'<g><title>{name}: {escape(value)}</title>'
                    f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" font-size="13" text-anchor="end" '
                    f'font-family="monospace">{name}</text>'
