@@ -117,7 +117,9 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
     built = BuiltReports(out, files, doc)
     scrub_allure_results(out / "allure-results")
     results = out / "allure-results"
-    if allure and not any(results.glob("*-result.json")):
+    if allure and os.environ.get("QRINTEROP_ALLURE_HTML", "").lower() in ("0", "no", "off", "false"):
+        built.notes.append("no Allure HTML report: QRINTEROP_ALLURE_HTML is off")
+    elif allure and not any(results.glob("*-result.json")):
         built.notes.append("no Allure HTML report: allure-results/ holds no test results "
                            "(allure-pytest writes them during `qrinterop certify`)")
     elif allure:

@@ -42,6 +42,16 @@ def test_build_goes_on_without_node_and_notes_why(tmp_path, monkeypatch):
     assert (tmp_path / "certification.html").is_file() and (tmp_path / "junit.xml").is_file()
 
 
+def test_env_switch_turns_the_allure_html_off(tmp_path, monkeypatch):
+    """Tests that run certify set it: a fresh machine must not fetch allure from npm inside a test."""
+    monkeypatch.setenv("QRINTEROP_ALLURE_HTML", "0")
+    run = write_run(tmp_path, load(BUGGY))
+    (tmp_path / "allure-results").mkdir()
+    (tmp_path / "allure-results" / "0a1b-result.json").write_text('{"name": "t", "status": "passed"}')
+    built = build_reports(run)
+    assert built.allure_report is None and built.notes == ["no Allure HTML report: QRINTEROP_ALLURE_HTML is off"]
+
+
 def test_missing_results_folder_is_named(tmp_path):
     with pytest.raises(allure_html.AllureUnavailable, match="no such allure-results folder"):
         allure_html.generate(tmp_path / "nope", tmp_path / "report")
