@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from qrinterop.errors import UsageError
 from qrinterop.reports import allure_html
 from qrinterop.reports.build import build_reports
 from qrinterop.reports.certification import exit_code
@@ -37,8 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("--json", action="store_true", help="print what was written as JSON")
     b.set_defaults(func=_build)
 
-    a = sub.add_parser("allure", help="make the Allure HTML report of an allure-results folder")
-    a.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    a = sub.add_parser("allure", help="make the Allure HTML report of an allure-results folder "
+                                      "(--install: only install the npm package allure into its local cache)")
+    a.add_argument("results", type=Path, metavar="RESULTS_DIR", nargs="?")
+    a.add_argument("--install", action="store_true",
+                   help="install allure@3 into the cache (reports/.allure-node) now, e.g. while setting up CI")
     a.add_argument("-o", "--out", type=Path, default=None, help="default: allure-report/ next to RESULTS_DIR")
     a.add_argument("--timeout", type=float, default=allure_html.DEFAULT_TIMEOUT_S, metavar="SECONDS")
     a.set_defaults(func=_allure)
@@ -78,6 +82,12 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _allure(args: argparse.Namespace) -> int:
+    if args.install:
+        print(f"allure CLI: {allure_html.ensure_allure(timeout=args.timeout)}")
+        if args.results is None:
+            return 0
+    if args.results is None:
+        raise UsageError("report allure: give RESULTS_DIR (an allure-results folder), or --install")
     out = args.out or args.results.resolve().parent / "allure-report"
     index = allure_html.generate(args.results, out, timeout=args.timeout)
     print(f"wrote {index}")

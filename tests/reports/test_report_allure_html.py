@@ -71,6 +71,37 @@ def test_a_hanging_allure_is_stopped_at_the_timeout(tmp_path):
     assert time.monotonic() - start < 15
 
 
+def _fake_npm(tmp_path: Path, monkeypatch, script: str) -> None:
+    """An `npm` earlier on PATH (the real node stays): the install step, without the network."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text("#!/bin/sh\n" + script)
+    npm.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_first_use_installs_into_the_cache(tmp_path, monkeypatch):
+    _fake_npm(tmp_path, monkeypatch, 'echo "$@" > args.txt\nmkdir -p node_modules/allure\n'
+                                     'echo \'{"bin": "./cli.js"}\' > node_modules/allure/package.json\n'
+                                     'echo "" > node_modules/allure/cli.js\n')
+    cache = tmp_path / "cache"
+    cli = allure_html.ensure_allure(cache, timeout=30)
+    assert cli == cache / "node_modules" / "allure" / "cli.js"
+    assert (cache / "args.txt").read_text().split() == ["install", "--no-audit", "--no-fund", "allure@3"]
+    assert json.loads((cache / "package.json").read_text())["private"] is True  # npm stays in the cache
+    assert allure_html.ensure_allure(cache, timeout=30) == cli  # second use: no install
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_failed_install_says_so(tmp_path, monkeypatch):
+    _fake_npm(tmp_path, monkeypatch, 'echo "npm error code ENOTFOUND registry.npmjs.org" >&2\nexit 1\n')
+    with pytest.raises(allure_html.AllureUnavailable) as err:
+        allure_html.ensure_allure(tmp_path / "cache", timeout=30)
+    assert "npm could not install allure@3" in str(err.value) and "ENOTFOUND" in str(err.value)
+
+
 def allure_available() -> bool:
     return NODE is not None and allure_html._find_cli(allure_html.default_cache_dir()).is_file()
 

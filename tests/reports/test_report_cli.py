@@ -84,3 +84,8 @@ def test_report_allure_without_node_says_how_and_exits_1(tmp_path, capsys, monke
 def test_report_without_a_subcommand_prints_help_and_exits_2(capsys):
     assert main(["report"]) == 2
     assert "diff" in capsys.readouterr().out
+
+
+def test_report_allure_needs_a_folder_or_install(capsys):
+    assert main(["report", "allure"]) == 2
+    assert "give RESULTS_DIR" in capsys.readouterr().err
