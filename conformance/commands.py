@@ -36,13 +36,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", default=None, help="output directory (default: reports/out)")
     p.add_argument("--expected-failures", default=None, metavar="FILE",
                    help="JSON {rule-or-vector-id: reason} of known deviations")
-    p.add_argument("-n", "--workers", type=int, default=0, metavar="N", help="pytest-xdist workers (0: one process)")
+    p.add_argument("-n", "--workers", type=_workers, default="0", metavar="N",
+                   help="pytest-xdist workers: a number or 'auto' (0: one process)")
     p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per-request IUT timeout (jsonl, http)")
     p.add_argument("--examples", type=int, default=None, metavar="N", help="hypothesis examples per property test")
     p.add_argument("--no-reports", action="store_true", help="write run.json, junit.xml and allure-results only "
                    "(skip the certification summary and the Allure HTML)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=certify)
+
+
+def _workers(text: str) -> str:
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text
+    raise argparse.ArgumentTypeError(f"-n takes a number of workers or 'auto', got {text!r}")
 
 
 def certify(args: argparse.Namespace) -> int:
@@ -96,8 +103,6 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
         load_cases(vectors, profiles or None)          # a malformed vector file: UsageError naming it
     if args.expected_failures and not Path(args.expected_failures).is_file():
         raise UsageError(f"--expected-failures {args.expected_failures}: no such file")
-    if args.workers < 0:
-        raise UsageError("-n must be 0 or more")
     out = Path(args.out) if args.out else default_out
     out.mkdir(parents=True, exist_ok=True)
     return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out}
@@ -135,7 +140,7 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
         argv += ["--expected-failures", args.expected_failures]
     if args.examples:
         argv += ["--qr-examples", str(args.examples)]
-    if args.workers:
+    if args.workers not in ("0", 0):
         argv += ["-n", str(args.workers)]
     progress = Progress(_real_stderr())
     # CI cancels with SIGTERM: treat it like Ctrl-C, so pytest ends the session and the plugin

@@ -11,7 +11,7 @@ from qrinterop.conformance.imaging_check import render_outcome
 
 def test_vector(vector_case, iut, oracle, conformance):
     case = vector_case
-    conformance.skip_unless(iut, case.operation)
+    conformance.skip_unless(iut, case.operation, case.profile)
     if case.operation == "parse":
         outcome = judge.judge_parse(case, iut.parse(case.payload, case.mode), oracle)
     elif case.operation == "validate":

@@ -301,14 +301,21 @@ class Recorder:
         if outcome.status == "warning":
             warnings.warn(f"{meta.get('id')}: {outcome.message}", ConformanceWarning, stacklevel=2)
 
-    def skip_unless(self, iut: Any, op: str) -> None:
-        """Skip with "not implemented" when the IUT does not declare `op` (DESIGN §4)."""
+    def skip_unless(self, iut: Any, op: str, profile: str | None = None) -> None:
+        """Skip with "not implemented" when the IUT does not declare `op`, or `profile` (DESIGN §4:
+        capabilities are declared, not guessed). An IUT declaring no profile is taken as "emv"."""
         if not iut.supports(op):
-            self.item.stash[_RESULT] = {"status": "skipped", "category": "not-implemented",
-                                        "message": f"not implemented: the IUT does not declare {op!r}",
-                                        "rules": list(self.item.stash.get(_META, {}).get("rules") or []),
-                                        "evidence": {}}
-            pytest.skip(f"not implemented: the IUT does not declare {op!r}")
+            self._skip(f"not implemented: the IUT does not declare the operation {op!r}")
+        declared = iut.hello().profiles or ("emv",)
+        if profile is not None and profile not in declared:
+            self._skip(f"not implemented: the IUT does not declare the profile {profile!r} "
+                       f"(it declares {', '.join(declared)})")
+
+    def _skip(self, message: str) -> None:
+        self.item.stash[_RESULT] = {"status": "skipped", "category": "not-implemented", "message": message,
+                                    "rules": list(self.item.stash.get(_META, {}).get("rules") or []),
+                                    "evidence": {}}
+        pytest.skip(message)
 
 
 class ConformanceWarning(UserWarning):

@@ -2,19 +2,17 @@
 tcId, and payloads that appear in only one of them (a case can move to another tcId)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from qrinterop.vectorsets.verify import vector_files
+from qrinterop.vectorsets.verify import load_checked
 
 _COMPARED = ("payload", "result", "rules", "expected", "comment", "flags")
 
 
 def _cases(root: Path) -> dict[str, dict[int, dict]]:
     out: dict[str, dict[int, dict]] = {}
-    for path in vector_files(Path(root)):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for doc in load_checked(Path(root)):
         out[doc["name"]] = {t["tcId"]: {**t, "operation": g["operation"], "profile": g["profile"],
                                          "_version": doc.get("version")}
                             for g in doc["testGroups"] for t in g["tests"]}

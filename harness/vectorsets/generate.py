@@ -9,6 +9,7 @@ patch for any other change (comments, flags, notes, expected details).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -139,12 +140,12 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
             errors.append(str(exc))
     if errors:
         raise GenerationError("\n".join(errors) + "\nnothing was written")
+    previous = {doc["name"]: _previous(out_dir / f"{doc['name']}.json") for doc in docs}  # may refuse: before writing
     versions: dict[str, str] = {}
     changes: list[str] = []
     for doc in docs:
         path = out_dir / f"{doc['name']}.json"
-        previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        version, change = bump(previous, doc)
+        version, change = bump(previous[doc["name"]], doc)
         doc["version"] = version
         _write_if_changed(path, dumps(doc).encode("utf-8"))
         versions[doc["name"]] = version
@@ -168,6 +169,21 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
         _write_if_changed(out_dir / "README.md", readme.read_bytes())
     write_manifest(out_dir, versions)
     return versions
+
+
+def _previous(path: Path) -> dict | None:
+    """The version being replaced (for the semver bump), or None for a new set."""
+    if not path.exists():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GenerationError(f"{path}: the previous version is not JSON ({exc}); restore it from version "
+                              "control or delete it to start the set again at 1.0.0") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("version"), str) \
+            or not re.fullmatch(r"\d+\.\d+\.\d+", doc["version"]):
+        raise GenerationError(f"{path}: the previous version has no semver 'version'; restore or delete it")
+    return doc
 
 
 def _is_vector_file(path: Path) -> bool:

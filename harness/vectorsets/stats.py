@@ -1,18 +1,16 @@
 """Cases per set and per result (what `qrinterop vectors stats` prints and docs/vectors.md records)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from qrinterop.vectorsets.model import RESULTS
-from qrinterop.vectorsets.verify import vector_files
+from qrinterop.vectorsets.verify import load_checked
 
 
 def stats(root: Path) -> dict[str, Any]:
     rows = []
-    for path in vector_files(Path(root)):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for doc in load_checked(Path(root)):
         counts = {r: 0 for r in RESULTS}
         ops: dict[str, int] = {}
         for g in doc["testGroups"]:

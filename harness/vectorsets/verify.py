@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import jsonschema
 
+from qrinterop.errors import QrInteropError
 from qrinterop.vectorsets import RULES_SCHEMA_ID, SCHEMA_ID
 from qrinterop.vectorsets.manifest import ManifestError, compute, published_files, read_manifest
 
@@ -216,6 +217,27 @@ def verify(root: Path, manifest: bool = True, against_reference: bool = True) ->
     for path in files:
         problems += check_set(path, root, against_reference)
     return problems
+
+
+class VectorFileError(QrInteropError):
+    """A vector tree that cannot be read as vectors (for diff / stats): lists each problem."""
+
+
+def load_checked(root: Path) -> list[dict]:
+    """Every vector document of `root`, after the schema / id / count checks (no reference run);
+    raises VectorFileError naming file, tcId and reason for anything malformed."""
+    root = Path(root)
+    if not root.is_dir():
+        raise VectorFileError(f"{root}: not a directory")
+    problems, docs = [], []
+    for path in vector_files(root):
+        found = check_set(path, root, against_reference=False)
+        problems += found
+        if not found:
+            docs.append(json.loads(path.read_text(encoding="utf-8")))
+    if problems:
+        raise VectorFileError(f"{root} holds malformed vector files:\n" + summarize(problems))
+    return docs
 
 
 def summarize(problems: Iterable[Problem]) -> str:

@@ -30,8 +30,13 @@ def collect(*args: str) -> list[str]:
 def test_select_by_rule_marker_and_by_profile_keyword():
     by_rule = collect("-m", "rule(id='mpm.tlv.duplicate') or (rule(id='mpm.crc.mismatch') and op(name='build'))")
     assert by_rule == ["test_vector[conf-fixture/3]", "test_vector[conf-fixture/11]", "test_vector[conf-fixture/12]"]
-    # -k: the profile is a keyword (the fixture set has no jpqr vector, so "jpqr" adds nothing)
-    assert sorted(collect("-k", "jpqr or (emv and mutation)")) == ["test_mutation[ascii]", "test_mutation[japanese]"]
+    # -k: the profile is a keyword of each test
+    assert sorted(collect("-k", "jpqr or (emv and mutation)")) == [
+        "test_mutation[ascii]", "test_mutation[japanese]", "test_vector[conf-fixture/17]"]
+    # --profile filters the vectors; the EMV codec property and mutation tests always run
+    assert sorted(collect("--profile", "jpqr")) == ["test_differential_parse", "test_mutation[ascii]",
+                                                    "test_mutation[japanese]", "test_roundtrip",
+                                                    "test_vector[conf-fixture/17]"]
 
 
 def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
@@ -44,13 +49,14 @@ def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
     proc, run = run_suite(tmp_path, "-n", "2", "--iut", spec, "--iut-timeout", "1", "--expected-failures", str(xfail))
     assert proc.returncode == 1, proc.stdout[-2000:]
     by_id = {t["id"]: t for t in run["tests"]}
-    assert len(by_id) == len(run["tests"]) == 20 and run["complete"]
+    assert len(by_id) == len(run["tests"]) == 21 and run["complete"]
     assert run["iut"]["adapter"] == "jsonl" and run["iut"]["name"] == "buggy-example"
     assert by_id["conf-fixture/3"]["status"] == "expected-failure"
     assert by_id["conf-fixture/3"]["expectedFailure"] == "duplicates accepted until v2"
     assert by_id["conf-fixture/5"]["status"] == "expected-failure"          # matched by its rule
     assert by_id["conf-fixture/6"]["status"] == "failed" and by_id["conf-fixture/6"]["category"] == "timeout"
     assert by_id["conf-fixture/14"]["status"] == "skipped"                   # render: not declared
+    assert by_id["conf-fixture/17"]["status"] == "skipped" and "profile 'jpqr'" in by_id["conf-fixture/17"]["message"]
     assert all(t["nodeid"].startswith("conformance/test_") for t in run["tests"])
     assert "xfailed" in proc.stdout or "xfail" in proc.stdout
 
