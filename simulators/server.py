@@ -32,7 +32,9 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
 
     async def endpoint(request: Request) -> Response:
         body = await request.body()
-        req = SimRequest(request.method, request.url.path, request.url.query, dict(request.headers), body)
+        scope = request.scope     # read the ASGI scope directly: request.url re-parses the URL (profiled)
+        req = SimRequest(scope["method"], scope["path"], scope["query_string"].decode("latin-1"),
+                         {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}, body)
         if req.method == "POST" and req.path == "/_sim/webhooks/deliver":
             return JSONResponse({"attempted": await deliver_due_async(sim, state["client"])})
         resp = sim.handle(req)
