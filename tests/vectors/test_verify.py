@@ -107,3 +107,18 @@ def test_cli_verify_exit_codes(tree, capsys):
     err = capsys.readouterr().err
     assert "mpm-crc.json tcId 9" in err and "contradicts the reference" in err
     assert main(["vectors", "verify", str(tree / "nowhere")]) == 2
+
+
+def test_stats_and_diff_refuse_a_malformed_tree_by_name(tree, capsys):
+    _edit(tree, "jpqr.json", lambda d: _case(d, 3).pop("payload"))
+    assert main(["vectors", "stats", str(tree)]) == 1
+    assert main(["vectors", "diff", str(tree), str(tree)]) == 1
+    err = capsys.readouterr().err
+    assert "jpqr.json tcId 3" in err and "payload" in err and "Traceback" not in err
+
+
+def test_generate_refuses_an_unreadable_previous_version(tree, capsys):
+    (tree / "mpm-crc.json").write_text("{broken", encoding="utf-8")
+    assert main(["vectors", "generate", "--out", str(tree), "--date", "2026-01-02"]) == 1
+    assert "mpm-crc.json: the previous version is not JSON" in capsys.readouterr().err
+    assert main(["vectors", "generate", "--out", str(tree), "--date", "Jan 2"]) == 2
