@@ -1,8 +1,10 @@
 """Checked as a person would: open the reports in headless Chromium, read what renders, screenshot.
 
 Debian's `chromium` package; the DOM Chromium dumps (after layout and, for Allure's single-page
-app, after its scripts ran) is what a reader sees as text. Screenshots land in docs/screenshots/
-(override with QRINTEROP_SCREENSHOT_DIR) for the README.
+app, after its scripts ran) is what a reader sees as text. Screenshots are always taken and
+checked; they replace docs/screenshots/*.png (shown in the README) when that file is missing or
+QRINTEROP_UPDATE_SCREENSHOTS=1, so an ordinary test run does not rewrite tracked files (the Allure
+page carries its generation time). QRINTEROP_SCREENSHOT_DIR points them elsewhere.
 """
 from __future__ import annotations
 
@@ -25,6 +27,14 @@ CHROMIUM = chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
                                 "(Debian: apt-get install chromium)")
 SCREENSHOTS = Path(os.environ.get("QRINTEROP_SCREENSHOT_DIR") or ROOT / "docs" / "screenshots")
+
+
+def _target(name: str, tmp_path: Path) -> Path:
+    shot = SCREENSHOTS / name
+    if os.environ.get("QRINTEROP_SCREENSHOT_DIR") or os.environ.get("QRINTEROP_UPDATE_SCREENSHOTS") == "1" \
+            or not shot.exists():
+        return shot
+    return tmp_path / name
 
 
 def _chromium(url: str, profile: Path, *extra: str) -> str:
@@ -84,7 +94,7 @@ def test_certification_html_renders_summary_and_failing_evidence(tmp_path):
     assert "cpm.base64.alphabet fail" in text
     assert "TypeError: Cannot read properties of undefined (reading 'toString')" in text
     assert '-59 = "カフェ東京"' in text and "bytes, not characters" in text
-    _screenshot(url, tmp_path / "profile", SCREENSHOTS / "certification.png", "1280,1800")
+    _screenshot(url, tmp_path / "profile", _target("certification.png", tmp_path), "1280,1800")
 
 
 @pytest.mark.skipif(not (allure_html.shutil.which("node")
@@ -109,4 +119,4 @@ def test_allure_html_renders_summary_and_failing_evidence(tmp_path):
     value_url = f"{index.as_uri()}#{by_name['mpm-tlv/4 (parse)']}"
     value = _rendered_text(value_url, tmp_path / "profile", "mpm-tlv/4 (parse)")
     assert "Category: Wrong value (parse/build result differs)" in value
-    _screenshot(crash_url, tmp_path / "profile", SCREENSHOTS / "allure.png", "1280,1000", spa=True)
+    _screenshot(crash_url, tmp_path / "profile", _target("allure.png", tmp_path), "1280,1000", spa=True)
