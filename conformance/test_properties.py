@@ -40,8 +40,6 @@ def _finish(conformance, result, name: str, rules: list[str]) -> None:
 @pytest.mark.op(name="build")
 def test_roundtrip(iut, oracle, conformance, suite_options):
     rules = ["iut.roundtrip"]
-    conformance.meta(id="property/roundtrip", kind="property", part="codec", feature="emv", operation="build",
-                     rules=rules)
     conformance.skip_unless(iut, "build")
     conformance.skip_unless(iut, "parse")
 
@@ -85,10 +83,9 @@ def test_roundtrip(iut, oracle, conformance, suite_options):
 
 @pytest.mark.rule(id="iut.differential")
 @pytest.mark.op(name="parse")
+@pytest.mark.kind(name="differential")
 def test_differential_parse(iut, oracle, conformance, suite_options):
     rules = ["iut.differential"]
-    conformance.meta(id="property/differential-parse", kind="differential", part="codec", feature="emv",
-                     operation="parse", rules=rules)
     conformance.skip_unless(iut, "parse")
 
     def prop(payload: str) -> Problem | None:

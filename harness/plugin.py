@@ -261,13 +261,36 @@ def suite_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def conformance(request: pytest.FixtureRequest) -> "Recorder":
-    recorder = Recorder(request.node)
-    case = getattr(getattr(request.node, "callspec", None), "params", {}).get("vector_case")
+    return Recorder(request.node)
+
+
+def _initial_meta(item: pytest.Item) -> dict | None:
+    """What a conformance test is, known before it runs (so a test whose setup fails — an IUT
+    that does not start — is still in the run record): from its vector, else from its markers."""
+    case = getattr(getattr(item, "callspec", None), "params", {}).get("vector_case")
     if case is not None:
-        recorder.meta(id=case.id, kind="vector", part=part_of(case.operation, case.profile),
-                      feature=case.profile, operation=case.operation, rules=list(case.rules),
-                      result=case.result, evidence={"payload": case.payload})
-    return recorder
+        return {"id": case.id, "kind": "vector", "part": part_of(case.operation, case.profile),
+                "feature": case.profile, "operation": case.operation, "rules": list(case.rules),
+                "result": case.result, "evidence": {"payload": case.payload}}
+    kind = item.get_closest_marker("kind")
+    if kind is None:
+        return None                        # not a conformance test
+    op = item.get_closest_marker("op")
+    profile = item.get_closest_marker("profile")
+    kind_name = kind.kwargs.get("name", "property")
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    name = "-".join(map(str, params.values())) or getattr(item, "originalname", item.name).removeprefix("test_").replace("_", "-")
+    return {"id": f"{'mutation' if kind_name == 'mutation' else 'property'}/{name}", "kind": kind_name,
+            "part": "codec", "feature": profile.kwargs.get("name") if profile else None,
+            "operation": op.kwargs.get("name") if op else None,
+            "rules": [m.kwargs["id"] for m in item.iter_markers("rule") if "id" in m.kwargs]}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    meta = _initial_meta(item)
+    if meta is not None:
+        item.stash[_META] = meta
 
 
 def part_of(operation: str | None, profile: str | None) -> str:

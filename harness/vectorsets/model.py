@@ -90,12 +90,7 @@ class Case:
     suffix: str = ""
     cpm: tuple | None = None
     cpm_text: str | None = None       # CPM: a transformation of the base64 text ("urlsafe", "nopad")
-    key: str | None = None            # stable identity across versions (defaults to the comment)
     image: Mapping[str, Any] | None = None  # images set: {"variant": …, "distortion": …}
-
-    @property
-    def ident(self) -> str:
-        return self.key or self.comment
 
 
 def C(comment: str, expect: str, rules: tuple[str, ...] | list[str] = (), flags: tuple[str, ...] | list[str] = (),
