@@ -52,6 +52,9 @@ class Case:
     def id(self) -> str:
         return f"{self.set.name}/{self.tc_id}"
 
+    def __repr__(self) -> str:  # short: it is the test parameter pytest and Allure show
+        return f"Case({self.id} {self.operation} {self.profile} {self.result})"
+
     @property
     def vectors_dir(self) -> Path:
         return self.set.path.parent
