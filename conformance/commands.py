@@ -101,8 +101,9 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
     if vectors.is_dir():
         from qrinterop.conformance.cases import load_cases
         load_cases(vectors, profiles or None)          # a malformed vector file: UsageError naming it
-    if args.expected_failures and not Path(args.expected_failures).is_file():
-        raise UsageError(f"--expected-failures {args.expected_failures}: no such file")
+    if args.expected_failures:
+        from qrinterop.plugin import load_expected_failures
+        load_expected_failures(args.expected_failures)          # UsageError: missing, not JSON, wrong shape
     out = Path(args.out) if args.out else default_out
     out.mkdir(parents=True, exist_ok=True)
     return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out}

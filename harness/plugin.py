@@ -69,7 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
     profiles = config.getoption("profile")
     state = _SuiteState(spec=config.getoption("iut"),
                         profiles=[p.strip() for p in profiles.split(",") if p.strip()] if profiles else None,
-                        vectors_dir=vectors, expected=_load_expected(config.getoption("expected_failures")),
+                        vectors_dir=vectors, expected=load_expected_failures(config.getoption("expected_failures")),
                         timeout=config.getoption("iut_timeout"), is_worker=hasattr(config, "workerinput"))
     config.stash[_STATE] = state
     record_path = config.getoption("run_record")
@@ -77,7 +77,8 @@ def pytest_configure(config: pytest.Config) -> None:
         state.record_path = Path(record_path)
 
 
-def _load_expected(path: str | None) -> dict[str, str]:
+def load_expected_failures(path: str | None) -> dict[str, str]:
+    """The expected-failures file: JSON {"rule-or-vector-id": "reason"}; UsageError otherwise."""
     if not path:
         return {}
     from qrinterop.errors import UsageError
