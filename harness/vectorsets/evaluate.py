@@ -12,7 +12,7 @@ from qrinterop.errors import CpmError, MpmError, QrInteropError
 from qrinterop.rules import MUST, rules_for, validate
 from qrinterop.vectorsets import bases
 from qrinterop.vectorsets.model import ACCEPTABLE, INVALID, RESULTS, VALID, Case, Group
-from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text, tree_from_payload
+from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text, garble, tree_from_payload
 
 OPERATIONS = ("validate", "parse", "build", "decode_image")
 
@@ -28,6 +28,13 @@ def case_payload(case: Case) -> str:
 
 def _build(case: Case) -> tuple[str, list | None]:
     """(payload, the edited MPM tree it was written from — None for CPM and verbatim payloads)."""
+    payload, tree = _build_text(case)
+    if case.garble:
+        return garble(payload, case.garble), None
+    return payload, tree
+
+
+def _build_text(case: Case) -> tuple[str, list | None]:
     sources = [s for s in (case.base, case.fields, case.payload, case.cpm) if s is not None]
     if len(sources) != 1:
         raise CaseError("a case needs exactly one of base / fields / payload / cpm")

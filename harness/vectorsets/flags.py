@@ -55,6 +55,11 @@ FLAGS: dict[str, dict] = {
     "CrcOverShiftJis": _f("CRC_BYTES", "CRC computed over Shift_JIS bytes instead of UTF-8 (Japanese generators "
                           "that hash the platform encoding)", "notes/emv-mpm.md §5",
                           "notes/profiles.md §1 (kenmaz/JPQRReader vector)"),
+    "CrcOverEucJp": _f("CRC_BYTES", "CRC computed over EUC-JP bytes instead of UTF-8",
+                        "notes/profiles.md §1 (kenmaz/JPQRReader vector: neither Shift_JIS nor EUC-JP explains it)"),
+    "MojibakeText": _f("ENCODING", "the payload as a charset-guessing reader returns it (UTF-8 bytes read as "
+                       "Shift_JIS or Latin-1): an app must reject it, not pay a garbled merchant",
+                       "notes/imaging.md", "https://github.com/NaturalHistoryMuseum/pyzbar/issues/14"),
     "CrcOverLatin1": _f("CRC_BYTES", "CRC computed over Latin-1 bytes instead of UTF-8"),
     "CrcOverUtf16": _f("CRC_BYTES", "CRC computed over UTF-16 code units instead of UTF-8 bytes"),
     "CrcWithoutTag": _f("CRC_BYTES", "CRC computed without the '6304' that the spec includes", "EMV MPM §4.7.3.1"),

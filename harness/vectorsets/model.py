@@ -71,8 +71,9 @@ class Case:
     Exactly one source: `base` (name in bases.py), `fields` (profile builder keyword arguments,
     with `builder` naming the profile), `payload` (quoted real-world text; give `source`), or
     `cpm` (list of CPM objects, hex values). `crc`: "ok" (default) | "none" | "lower" |
-    "unpadded" | "wrong" | "sjis" | "latin1" | "utf16" | "without-tag" | a literal value.
-    `suffix` is appended after the CRC (trailing data). `expect` is the result the author
+    "unpadded" | "wrong" | "sjis" | "eucjp" | "latin1" | "utf16" | "without-tag" | a literal.
+    `suffix` is appended after the CRC (trailing data); `garble` then replaces the whole text by
+    what a reader that guessed the wrong charset returns (its UTF-8 bytes read as Shift_JIS…). `expect` is the result the author
     states; `rules`, for a non-valid case, is exactly the set the reference must report, and for
     a valid case the rules the case shows being met.
     """
@@ -91,6 +92,7 @@ class Case:
     cpm: tuple | None = None
     cpm_text: str | None = None       # CPM: a transformation of the base64 text ("urlsafe", "nopad")
     image: Mapping[str, Any] | None = None  # images set: {"variant": …, "distortion": …}
+    garble: str | None = None         # the text a charset-guessing reader hands over (mutate.GARBLES)
 
 
 def C(comment: str, expect: str, rules: tuple[str, ...] | list[str] = (), flags: tuple[str, ...] | list[str] = (),

@@ -123,7 +123,7 @@ def crc_value(covered: str, mode: str) -> str:
         return value
     if mode == "wrong":
         return f"{int(crc_hex(covered), 16) ^ 0x0001:04X}"
-    encodings = {"sjis": "shift_jis", "latin1": "latin-1", "utf16": "utf-16-be"}
+    encodings = {"sjis": "shift_jis", "eucjp": "euc_jp", "latin1": "latin-1", "utf16": "utf-16-be"}
     if mode in encodings:
         try:
             return f"{crc_hqx(covered.encode(encodings[mode]), 0xFFFF):04X}"
@@ -143,6 +143,17 @@ def encode_payload(tree: list[Node], crc: str = "ok", suffix: str = "") -> str:
     covered = head + "6304"
     value = crc_value(covered, crc)
     return f"{head}63{len(value):02d}{value}{tail}{suffix}"
+
+
+# What a QR reader that guesses the charset (ZBar without ECI, notes/imaging.md) hands an app:
+# the payload's UTF-8 bytes decoded as another charset ('replace' as iconv-style readers do).
+GARBLES: dict[str, str] = {"utf8-read-as-sjis": "shift_jis", "utf8-read-as-latin1": "latin-1"}
+
+
+def garble(text: str, mode: str) -> str:
+    if mode not in GARBLES:
+        raise CaseError(f"unknown garble {mode!r}; known: {', '.join(GARBLES)}")
+    return text.encode("utf-8").decode(GARBLES[mode], errors="replace")
 
 
 CRC_PREDICATES: dict[str, Callable[[str], bool]] = {

@@ -102,6 +102,11 @@ def check_rules(root: Path) -> list[Problem]:
     return problems
 
 
+def _known_rules() -> set[str]:
+    from qrinterop.rules import catalogue
+    return {r.id for r in catalogue()}
+
+
 def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]:
     from qrinterop.vectorsets.evaluate import parse_tree, reference_verdict
 
@@ -111,6 +116,9 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
         out.append(Problem(file, tc, "payloadHex is not the UTF-8 of payload"))
     operation, profile = group["operation"], group["profile"]
     mode = "cpm" if profile == "cpm" else "mpm"
+    unknown = sorted(set(test["rules"]) - _known_rules())
+    if unknown:
+        out.append(Problem(file, tc, f"rules {unknown} are not in the catalogue"))
     if operation == "validate":
         try:
             result, reported, expected = reference_verdict(test["payload"], profile)
@@ -132,6 +140,8 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
                                          f"{', ' + str(structural) if structural else ''})"))
         elif objects is not None and test["expected"].get("objects") != objects:
             out.append(Problem(file, tc, "expected.objects differs from the reference parse tree"))
+        elif objects is None and sorted(test["rules"]) != structural:
+            out.append(Problem(file, tc, f"rules {sorted(test['rules'])} but the reference parser reports {structural}"))
     elif operation == "build":
         from qrinterop.vectorsets.evaluate import reference_build
         built, refused = reference_build(test.get("objects") or [])

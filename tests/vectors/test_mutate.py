@@ -54,3 +54,12 @@ def test_errors_name_the_path():
         build([set_("62.05", "x")])
     with pytest.raises(CaseError, match="does not fit"):
         build([set_("64.01", "x" * 120)])
+
+
+def test_garble_is_what_a_charset_guessing_reader_returns():
+    from qrinterop.vectorsets.mutate import garble
+    assert garble("カ", "utf8-read-as-latin1") == "\xe3\x82\xab"
+    assert garble("カフェ", "utf8-read-as-sjis") == "カフェ".encode().decode("shift_jis", errors="replace")
+    assert garble("ABC", "utf8-read-as-sjis") == "ABC"
+    with pytest.raises(CaseError, match="unknown garble"):
+        garble("x", "rot13")

@@ -122,3 +122,10 @@ def test_generate_refuses_an_unreadable_previous_version(tree, capsys):
     assert main(["vectors", "generate", "--out", str(tree), "--date", "2026-01-02"]) == 1
     assert "mpm-crc.json: the previous version is not JSON" in capsys.readouterr().err
     assert main(["vectors", "generate", "--out", str(tree), "--date", "Jan 2"]) == 2
+
+
+def test_unknown_rule_id_is_rejected(tree):
+    _edit(tree, "mpm-templates.json", lambda d: _case(d, 1)["rules"].append("mpm.no.such_rule"))
+    problems = verify(tree)
+    assert [(p.file, p.tc_id) for p in problems] == [("mpm-templates.json", 1)]
+    assert "not in the catalogue" in problems[0].reason

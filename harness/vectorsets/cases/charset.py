@@ -59,6 +59,11 @@ VALIDATE = (
       edits=[set_("60", "東京")]),
     C("full-width digits in the amount (54 is ans)", I, ["mpm.field.format", "mpm.amount.format"],
       ["NonAsciiInAns"], base="emv-jp", edits=[set_("54", "１２００")]),
+    C("the text a ZBar-based app gets for a UTF-8 symbol without ECI (UTF-8 bytes read as Shift_JIS)", I,
+      ["mpm.crc.present", "mpm.tlv.id", "mpm.tlv.length"], ["MojibakeText"], base="emv-jp", edits=[set_("64.01", JA_NAME)],
+      garble="utf8-read-as-sjis"),
+    C("the same payload's UTF-8 bytes read as Latin-1", I, ["mpm.crc.present", "mpm.field.format", "mpm.tlv.id"],
+      ["MojibakeText"], base="emv-jp", edits=[set_("64.01", JA_NAME)], garble="utf8-read-as-latin1"),
     C("control character (BEL) in 64-01", I, ["mpm.field.format"], ["NonAsciiName"], base="emv-jp",
       edits=[set_("64.01", "カフェ\x07さくら")]),
 )
