@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from qrinterop.cli import main
@@ -103,3 +105,20 @@ def test_cli_scan_of_bad_input_says_what_and_where_without_a_trace(tmp_path: Pat
 def test_png_cut_inside_its_header_is_named_as_a_truncated_png() -> None:
     with pytest.raises(ImageError, match="truncated or corrupt PNG"):
         read(render_png("x").data[:40])
+
+
+_VALID_PNG = render_png("fuzz me 0123456789").data
+
+
+@settings(max_examples=60, deadline=None)
+@given(cut=st.integers(0, len(_VALID_PNG)), flips=st.lists(st.tuples(st.integers(0, len(_VALID_PNG) - 1),
+                                                                     st.integers(1, 255)), max_size=4))
+def test_damaged_pngs_give_a_result_or_an_image_error_never_anything_else(cut: int, flips: list) -> None:
+    data = bytearray(_VALID_PNG)
+    for offset, xor in flips:
+        data[offset] ^= xor
+    try:
+        scan = read(bytes(data[:cut]) if cut else bytes(data))
+    except ImageError:
+        return
+    assert len(scan.results) >= 3  # every reader answered (maybe "no QR code found")

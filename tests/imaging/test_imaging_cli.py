@@ -21,6 +21,7 @@ def test_scan_of_rendered_jpqr_prints_japanese_name_byte_exact_and_what_pyzbar_m
     assert by_reader["zxing"]["bytes_hex"] == exact and by_reader["opencv"]["bytes_hex"] == exact
     assert "pyzbar" in by_reader and by_reader["pyzbar"]["ok"]
     assert doc["explain"][0]["payload"] == JPQR
+    assert JP_NAME in doc["explain"][0]["explain"]  # the explanation shows the merchant name too
 
     assert main(["scan", str(code)]) == 0
     out = capsys.readouterr().out
