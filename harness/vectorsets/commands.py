@@ -4,7 +4,7 @@
     qrinterop vectors verify [DIR] [--json] [--no-reference]
     qrinterop vectors export DIR [--from DIR] [--force]
     qrinterop vectors diff OLD NEW [--json]
-    qrinterop vectors stats [DIR] [--json]
+    qrinterop vectors stats [DIR] [--flags] [--json]
 """
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
 
     s = sub.add_parser("stats", help="cases per set and per result")
     s.add_argument("dir", nargs="?", default=str(VECTORS_DIR))
+    s.add_argument("--flags", action="store_true", help="list, per flag, its bugType and the cases carrying it")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=stats_command)
 
@@ -104,7 +105,11 @@ def diff_command(args: argparse.Namespace) -> int:
 
 
 def stats_command(args: argparse.Namespace) -> int:
-    from qrinterop.vectorsets.stats import render, stats
+    from qrinterop.vectorsets.stats import flag_index, render, render_flags, stats
+    if args.flags:
+        index = flag_index(_folder(args.dir))
+        print(json.dumps(index, indent=1) if args.json else render_flags(index))
+        return 0
     data = stats(_folder(args.dir))
     print(json.dumps(data, indent=1) if args.json else render(data))
     return 0

@@ -33,3 +33,36 @@ def render(data: dict[str, Any]) -> str:
     lines.append(f"| {'total':<14} | {'':<7} | {t['cases']:>5} | {t['valid']:>5} | {t['invalid']:>7} | "
                  f"{t['acceptable']:>10} |")
     return "\n".join(lines)
+
+
+def flag_index(root: Path) -> dict[str, dict[str, Any]]:
+    """For each flag: its bugType and the cases carrying it ({set: [tcId, …]})."""
+    index: dict[str, dict[str, Any]] = {}
+    for doc in load_checked(Path(root)):
+        for group in doc["testGroups"]:
+            for test in group["tests"]:
+                for flag in test["flags"]:
+                    entry = index.setdefault(flag, {"bugType": doc["notes"][flag]["bugType"], "cases": {}})
+                    entry["cases"].setdefault(doc["name"], []).append(test["tcId"])
+    return dict(sorted(index.items()))
+
+
+def _ranges(ids: list[int]) -> str:
+    ids = sorted(ids)
+    out, start, prev = [], ids[0], ids[0]
+    for i in ids[1:] + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        out.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if i is not None:
+            start = prev = i
+    return ", ".join(out)
+
+
+def render_flags(index: dict[str, dict[str, Any]]) -> str:
+    lines = ["| flag | bugType | cases (set/tcId) |", "|---|---|---|"]
+    for flag, entry in index.items():
+        cases = "; ".join(f"{name}/{_ranges(ids)}" for name, ids in sorted(entry["cases"].items()))
+        lines.append(f"| `{flag}` | {entry['bugType']} | {cases} |")
+    return "\n".join(lines)

@@ -126,3 +126,12 @@ def test_stats_cli(generated, capsys):
     assert set(national) <= set(by_set), "every national profile has its set"
     assert max(national, key=lambda n: by_set[n]["cases"]) == "jpqr", "jpqr is the largest profile set"
     assert data["total"]["cases"] == sum(r["valid"] + r["invalid"] + r["acceptable"] for r in data["sets"])
+
+
+def test_stats_flags_index(generated, capsys):
+    assert main(["vectors", "stats", str(generated), "--flags", "--json"]) == 0
+    index = json.loads(capsys.readouterr().out)
+    assert index["LowercaseCrc"]["bugType"] == "CRC_FORMAT"
+    crc = load(generated / "mpm-crc.json")
+    lower = [t["tcId"] for g in crc["testGroups"] for t in g["tests"] if "LowercaseCrc" in t["flags"]]
+    assert index["LowercaseCrc"]["cases"]["mpm-crc"] == lower
