@@ -50,6 +50,7 @@ class Driver:
     def __init__(self, wallet: str, base: str, http: httpx.Client, creds: dict[str, str]) -> None:
         self.wallet, self.base, self.http, self.creds = wallet, base.rstrip("/"), http, creds
         self.signer: Callable[..., dict[str, str]] = wallet_spec(wallet).client_signer
+        self.sink_url = ""        # where notifications go when a test names no URL (a wallet may require one)
 
     # ---- transport ------------------------------------------------------------------------
     @staticmethod
@@ -309,7 +310,7 @@ class WeChatPay(Driver):
 
     def create_body(self, mpid: str, amount: int, notify_url: str = "") -> dict[str, Any]:
         return {"appid": "wxconformance0001", "mchid": self.creds["merchant_id"], "description": "conformance",
-                "out_trade_no": mpid, "notify_url": notify_url or "https://merchant.invalid/notify",
+                "out_trade_no": mpid, "notify_url": notify_url or self.sink_url or "https://merchant.invalid/notify",
                 "amount": {"total": amount, "currency": "JPY"}}
 
     def code(self, created: httpx.Response) -> str:
