@@ -176,3 +176,29 @@ def test_reading_from_several_threads_at_once() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         scans = list(pool.map(lambda _: read(png), range(8)))
     assert all(s.payloads("zxing") == s.payloads("opencv") == [JPQR.encode("utf-8")] for s in scans)
+
+
+def _profile_samples() -> list:
+    """The public sample payload of every profile (tests/profiles/samples.py, the profiles part's)."""
+    import importlib.util
+
+    from qrinterop.paths import ROOT
+    path = ROOT / "tests" / "profiles" / "samples.py"
+    if not path.is_file():
+        return []
+    spec = importlib.util.spec_from_file_location("imaging_profile_samples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.SAMPLES)
+
+
+@pytest.mark.parametrize("sample", _profile_samples() or [None], ids=lambda s: s.key if s else "none")
+def test_every_profile_sample_round_trips_in_every_utf8_variant(sample) -> None:
+    if sample is None:
+        pytest.skip("tests/profiles/samples.py is not there")
+    expected = sample.payload.encode("utf-8")
+    for variant in ("utf8-eci", "utf8"):
+        scan = read(render_png(sample.payload, RenderOptions(variant=variant)))
+        assert scan.payloads("zxing") == [expected], (sample.profile, variant)
+        assert scan.payloads("opencv") in ([expected], []), (sample.profile, variant)
+        assert scan.by_reader("pyzbar")[0].details["raw_bytes"] == expected, (sample.profile, variant)
