@@ -117,3 +117,45 @@ def test_differential_parse(iut, oracle, conformance, suite_options):
     examples = suite_options["examples"] or DEFAULT_EXAMPLES["differential"]
     strategy = st.one_of(payloads(), broken_payloads())
     _finish(conformance, run_property(prop, strategy, examples), "differential", rules)
+
+
+@pytest.mark.rule(id="iut.differential")
+@pytest.mark.op(name="validate")
+@pytest.mark.kind(name="differential")
+def test_differential_validate(iut, oracle, conformance, suite_options):
+    """The IUT's valid/invalid verdict (profile emv) equals the reference's on valid payloads and
+    on structurally damaged ones."""
+    rules = ["iut.differential"]
+    conformance.skip_unless(iut, "validate")
+    known = set(oracle.levels)
+
+    def prop(payload: str) -> Problem | None:
+        broken = [(r, m) for r, level, m in oracle.violations(payload, "emv") if level == "MUST"]
+        ref_valid = not broken
+        reply = iut.validate(payload, "emv")
+        if not reply.answered:
+            return _transport(reply, rules, payload)
+        iut_valid = reply.ok and reply.result.get("valid") is True
+        if iut_valid == ref_valid:
+            return None
+        said = [v.get("rule") for v in (reply.result or {}).get("violations") or [] if isinstance(v, dict)]
+        if ref_valid:   # the IUT rejects a payload the reference accepts: name the rule it cites, if ours
+            named = [r for r in said if r in known] or rules
+            what = f"IUT says invalid ({_said(reply)}); the reference finds nothing wrong"
+        else:
+            named = [r for r, _ in broken]
+            what = f"IUT says valid; the reference finds {'; '.join(f'{r}: {m}' for r, m in broken[:2])}"
+        ev = {"payload": payload, "expected": {"valid": ref_valid, "violations": [r for r, _ in broken]},
+              "actual": reply.result if reply.ok else {"error": reply.error},
+              "counterexample": as_vector("validate", payload, ref_valid, named, what)}
+        return Problem(what, [*rules, *named], "wrong-verdict", ev)
+
+    examples = suite_options["examples"] or DEFAULT_EXAMPLES["differential"]
+    _finish(conformance, run_property(prop, st.one_of(payloads(), broken_payloads()), examples), "differential", rules)
+
+
+def _said(reply: Reply) -> str:
+    if not reply.ok:
+        return reply.describe_error()
+    vs = reply.result.get("violations") or []
+    return "; ".join(f"{v.get('rule')}: {v.get('message', '')}" for v in vs[:2] if isinstance(v, dict)) or "no reason given"

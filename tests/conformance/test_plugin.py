@@ -34,7 +34,8 @@ def test_select_by_rule_marker_and_by_profile_keyword():
     assert sorted(collect("-k", "jpqr or (emv and mutation)")) == [
         "test_mutation[ascii]", "test_mutation[japanese]", "test_vector[conf-fixture/17]"]
     # --profile filters the vectors; the EMV codec property and mutation tests always run
-    assert sorted(collect("--profile", "jpqr")) == ["test_differential_parse", "test_mutation[ascii]",
+    assert sorted(collect("--profile", "jpqr")) == ["test_differential_parse", "test_differential_validate",
+                                                    "test_mutation[ascii]",
                                                     "test_mutation[japanese]", "test_roundtrip",
                                                     "test_vector[conf-fixture/17]"]
 
@@ -49,7 +50,7 @@ def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
     proc, run = run_suite(tmp_path, "-n", "2", "--iut", spec, "--iut-timeout", "1", "--expected-failures", str(xfail))
     assert proc.returncode == 1, proc.stdout[-2000:]
     by_id = {t["id"]: t for t in run["tests"]}
-    assert len(by_id) == len(run["tests"]) == 21 and run["complete"]
+    assert len(by_id) == len(run["tests"]) == 22 and run["complete"]
     assert run["iut"]["adapter"] == "jsonl" and run["iut"]["name"] == "buggy-example"
     assert by_id["conf-fixture/3"]["status"] == "expected-failure"
     assert by_id["conf-fixture/3"]["expectedFailure"] == "duplicates accepted until v2"
