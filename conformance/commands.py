@@ -219,6 +219,8 @@ class Progress:
             self._show(force=True)
             self.stream.write("\n")
         self.stream.flush()
+        if self.stream is not sys.stderr:
+            self.stream.close()       # our duplicate of fd 2
 
 
 # ---- summary ------------------------------------------------------------------------------
