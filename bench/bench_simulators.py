@@ -129,6 +129,29 @@ def bench_server(mode: str, duration: int, connections: int, tmp: str) -> dict[s
         proc.wait(timeout=10)
 
 
+def rss_server(n: int, tmp: str, limit_s: int = 60) -> dict[str, float]:
+    """The served process itself: drive n distinct signed creates through HTTP, then read its RSS."""
+    port = free_port()
+    proc = subprocess.Popen(pinned(0, [PY, "-m", "qrinterop.cli", "serve", "--wallets", "paypay", "--port", str(port)]),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_up(f"http://127.0.0.1:{port}/", proc)
+        idle = rss_mb(proc.pid)
+        script = os.path.join(tmp, "rss.lua")
+        subprocess.run([PY, str(ROOT / "bench" / "simload_wrk_requests.py"), script, str(n)], check=True)
+        started = time.time()
+        count = 0
+        while count < n and time.time() - started < limit_s:      # bounded in time
+            # each pass replays the script from its start; already-used signatures are refused
+            # as replays and create nothing, so the count only grows with distinct requests
+            run_wrk(f"http://127.0.0.1:{port}/paypay/v2/codes", script, 10, 16)
+            count = httpx.get(f"http://127.0.0.1:{port}/_sim/health").json()["payments"]
+        return {"payments": count, "rss_mb": rss_mb(proc.pid), "idle_rss_mb": idle}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def rss_child(n: int) -> None:
     """In a fresh process: create n payments through the real request pipeline, print RSS."""
     from qrinterop.simulators.engine.http import SimRequest
@@ -180,8 +203,14 @@ def main() -> int:
         print(f"memory: {memory['payments']} payments → RSS {memory['rss_mb']:.0f} MB "
               f"(empty simulator {memory['rss_before_mb']:.0f} MB; journal {memory['journal_entries']} entries; "
               f"{memory['in_process_per_request_us']:.0f} µs per request in process)")
+    served = None
+    if args.rss and shutil.which("wrk"):
+        with tempfile.TemporaryDirectory() as tmp:
+            served = rss_server(args.rss, tmp)
+        print(f"served process: {served['payments']} payments → RSS {served['rss_mb']:.0f} MB "
+              f"(idle server {served['idle_rss_mb']:.0f} MB)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"load": results, "memory": memory}, indent=1))
+        Path(args.json).write_text(json.dumps({"load": results, "memory": memory, "served": served}, indent=1))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Answers are JSON; a bad control request gets 400 `{"sim_error": "…"}` naming what was wrong.
 
-  GET    /_sim/health                          {"ok": true, "wallets": [...]}
+  GET    /_sim/health                          {"ok": true, "wallets": [...], "payments": n, "journal": n}
   POST   /_sim/reset            {"seed"?}        forget payments, faults, journal (keep merchants)
   GET    /_sim/merchants?wallet=W               test credentials of W's merchants
   POST   /_sim/merchants        {wallet, merchant_id, api_key?, secret?, public_key_pem?, key_serial?,
@@ -81,7 +81,8 @@ def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
     m, q = req.method, req.query_params()
     head = parts[0] if parts else ""
     if head == "health" and m == "GET":
-        return json_response(200, {"ok": True, "wallets": sorted(sim.specs)})
+        return json_response(200, {"ok": True, "wallets": sorted(sim.specs), "payments": sim.store.count("payment"),
+                                    "journal": len(sim.journal)})
     if head == "reset" and m == "POST":
         seed = _field(_body(req), "seed", int, None)
         sim.reset(seed)
