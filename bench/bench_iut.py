@@ -15,7 +15,6 @@ import argparse
 import json
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -10,7 +10,7 @@ import pytest
 
 from qrinterop.errors import UsageError
 from qrinterop.iut import FORMS, IutUnavailable, open_iut
-from qrinterop.iut.base import CRASH, PROTOCOL, TIMEOUT, TRANSPORT
+from qrinterop.iut.base import PROTOCOL, TIMEOUT, TRANSPORT
 from qrinterop.iut.http import HttpIut
 from qrinterop.iut.python_iut import PythonIut
 from qrinterop.iut.serve import http_app

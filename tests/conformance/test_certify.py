@@ -4,7 +4,6 @@ jsonl, a hang costs its timeout only, an interrupted run leaves run.json with co
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
