@@ -56,18 +56,27 @@ def _build_text(case: Case) -> tuple[str, list | None]:
     return build_mpm_case(tree, case.edits, case.crc, case.suffix), tree
 
 
+def _walk_cpm(objects):
+    for o in objects:
+        yield o
+        yield from _walk_cpm(o.get("children") or ())
+
+
 def tree_objects(tree: list) -> list[dict]:
     """IUT Obj form (DESIGN §4) of an editable tree: the input of a build vector."""
     return [{"id": i, "children": tree_objects(v)} if isinstance(v, list) else {"id": i, "value": v}
             for i, v, _unit in tree]
 
 
-def reference_build(objects: list[dict]) -> tuple[str | None, list[str]]:
+def reference_build(objects: list[dict], mode: str = "mpm") -> tuple[str | None, list[str]]:
     """(payload, []) from the reference builder, or (None, [rule]) when it refuses."""
-    from qrinterop.emv.mpm import build_mpm
     try:
+        if mode == "cpm":
+            from qrinterop.emv.cpm import build_cpm
+            return build_cpm(objects), []
+        from qrinterop.emv.mpm import build_mpm
         return build_mpm(objects), []
-    except MpmError as exc:
+    except (MpmError, CpmError) as exc:
         return None, [exc.rule]
 
 
@@ -135,10 +144,15 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
         if objects is not None:
             expected["objects"] = objects
     elif group.operation == "build":
-        if tree is None or case.crc != "ok" or case.suffix:
-            raise CaseError("a build case needs a tree (base or fields) and no CRC mode or suffix")
-        objects_in = [o for o in tree_objects(tree) if o["id"] != "63"]
-        built, refused = reference_build(objects_in)
+        if mode == "cpm":
+            if case.cpm is None or case.cpm_text or any("len" in o for o in _walk_cpm(case.cpm)):
+                raise CaseError("a CPM build case needs plain cpm objects (no length override, no text transform)")
+            objects_in = [dict(o) for o in case.cpm]
+        elif tree is None or case.crc != "ok" or case.suffix or case.garble:
+            raise CaseError("a build case needs a tree (base or fields) and no CRC mode, suffix or garble")
+        else:
+            objects_in = [o for o in tree_objects(tree) if o["id"] != "63"]
+        built, refused = reference_build(objects_in, mode)
         result = VALID if built is not None else INVALID
         _check(case, result, refused, group.profile)
         if built is not None and built != payload:

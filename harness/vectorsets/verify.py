@@ -144,7 +144,7 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
             out.append(Problem(file, tc, f"rules {sorted(test['rules'])} but the reference parser reports {structural}"))
     elif operation == "build":
         from qrinterop.vectorsets.evaluate import reference_build
-        built, refused = reference_build(test.get("objects") or [])
+        built, refused = reference_build(test.get("objects") or [], mode)
         result = "valid" if built is not None else "invalid"
         if result != test["result"]:
             out.append(Problem(file, tc, f"result {test['result']!r} contradicts the reference builder ({result!r}"

@@ -124,9 +124,23 @@ PARSE = (
       cpm=(PFI, t("61", AID, TRACK2, len="40"))),
 )
 
+BUILD = (
+    C("build Annex B.1: must equal the spec's base64", V, ["cpm.base64", "cpm.ber.length"], ["Basic"], cpm=EX1),
+    C("build two-byte tags (5F20, 9F08) and a common data template", V, ["cpm.ber.tag"], ["Basic"],
+      cpm=(PFI, t("61", AID, TRACK2), t("62", p("5F20", h("CARDHOLDER/EMV")), p("9F08", "0002")))),
+    C("build a 61 of 133 bytes: length 81 85 (one-byte encoders write 85 and break it)", V, ["cpm.ber.length"],
+      ["BerLongForm"], cpm=(PFI, t("61", *BIG_APP_CHILDREN))),
+    C("build a 400-byte transparent template: length 82 01 90", V, ["cpm.ber.length"], ["BerLongForm"],
+      cpm=(PFI, APP, t("62", t("64", p("9F10", "AB" * 392))))),
+    C("children given for a primitive tag (57): a builder must refuse", I, ["cpm.ber.tag"], ["Basic"],
+      cpm=(PFI, t("61", AID, t("57", p("5A", "1234"))))),
+    C("an incomplete two-byte tag ('5F' alone): a builder must refuse", I, ["cpm.ber.tag"], ["Basic"],
+      cpm=(PFI, t("61", AID, TRACK2, p("5F", "00")))),
+)
+
 SET = VectorSet(
     name="cpm", source="EMV QRCPS Consumer-Presented Mode v1.0; notes/emv-cpm.md",
     description="Consumer-presented codes: base64 (standard alphabet, padded) of BER-TLV; PFI 'CPV01' first, "
                 "one or two Application Templates with AID and account data, Table 6.1 lengths and formats, "
                 "long-form lengths.",
-    groups=(Group("validate", "cpm", VALIDATE), Group("parse", "cpm", PARSE)))
+    groups=(Group("validate", "cpm", VALIDATE), Group("parse", "cpm", PARSE), Group("build", "cpm", BUILD)))

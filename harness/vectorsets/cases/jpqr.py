@@ -104,10 +104,20 @@ CASES = (
       edits=[set_("59", "CAFE SAKURA SHIBUYA BRANCH")]),
 )
 
+BUILD = (
+    C("build a static JPQR: the Japanese name's LEN in characters, CRC over UTF-8", V,
+      ["jpqr.lang.required", "mpm.tlv.length", "mpm.crc.mismatch"], ["Basic", "LengthInChars"], **B),
+    C("build a dynamic JPQR with a whole-yen amount", V, ["jpqr.amount.integer"], ["Basic"], **B, edits=DYN),
+    C("build with 𠮷 in the name (one character)", V, ["mpm.tlv.length"], ["AstralCharacter", "LengthInChars"],
+      **B, edits=[set_("64.01", "𠮷野家 渋谷店")]),
+    C("build with the store code 01 given twice: refuse", I, ["mpm.tlv.duplicate"], ["DuplicateId"], **B,
+      edits=[add("26.01", "0000000000002")]),
+)
+
 SET = VectorSet(
     name="jpqr", source="JPQR MPM as implemented by mercari/go-emv-code and kenmaz/JPQRReader "
                         "(guideline PDF unread); notes/profiles.md §0-§1",
     description="JPQR merchant-presented codes validated with profile 'jpqr': GUI jp.or.paymentsjapan in any "
                 "template 26-51, the unified store code, JP/392, postal code, the Japanese name in 64 (JA, no "
                 "64-02), whole-yen amounts; plus Japanese text lengths and CRC bytes.",
-    groups=(Group("validate", "jpqr", CASES),))
+    groups=(Group("validate", "jpqr", CASES), Group("build", "jpqr", BUILD)))
