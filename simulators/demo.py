@@ -182,9 +182,11 @@ def run_demo(wallets: Sequence[str], out: Path | None, emit: Emit, *, serve: boo
                 t.join(timeout=30)
             scene.flush()
             st = status(oid)
-            others = [f"{x['wallet']}: {x['state'].lower()}" for x in st["attempts"] if x["state"] != "PAID"]
+            fate = {"REVERSED": "paid too, refunded by the gateway", "CLOSED": "canceled at its wallet",
+                    "PENDING": "never completed"}
+            others = [f"{x['wallet']} {fate.get(x['state'], x['state'])}" for x in st["attempts"] if x["state"] != "PAID"]
             step("race", f"[race] order {oid} {st['status']} once, by {st['payment']['wallet']}; "
-                         f"other attempt(s): {', '.join(others) or 'none'} (closed or refunded at their wallet)")
+                         f"the other: {', '.join(others) or 'none'}")
             result.ok &= st["status"] == "PAID"
 
         oid, png = new_order(None, "static-sticker")
