@@ -189,14 +189,21 @@ def mount_mock(router: Any, gw: Gateway, base_url: str) -> None:
 class Pump:
     """Background reconcile + merchant webhook delivery (the server's equivalent of a cron)."""
 
-    def __init__(self, gw: Gateway, interval: float = 0.2) -> None:
-        self.gw, self.interval = gw, interval
+    def __init__(self, gw: Gateway | Callable[[], Gateway | None], interval: float = 0.2) -> None:
+        self.current: Callable[[], Gateway | None] = (lambda: gw) if isinstance(gw, Gateway) else gw
+        self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gateway-pump", daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            for step in (self.gw.reconcile, self.gw.deliver_webhooks):
+            try:
+                gw = self.current()
+            except LookupError:          # not connected yet
+                continue
+            if gw is None:
+                continue
+            for step in (gw.reconcile, gw.deliver_webhooks):
                 try:
                     step()
                 except Exception:          # keep pumping; one bad order must not stop the rest
@@ -231,7 +238,7 @@ def create_app(gw: Gateway | Callable[[], Gateway], *, prefix: str = "/gateway",
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
-        runner = Pump(current()).start() if pump else None
+        runner = Pump(current).start() if pump else None
         try:
             async with contextlib.AsyncExitStack() as stack:
                 for make in extra_lifespans:
@@ -246,3 +253,16 @@ def create_app(gw: Gateway | Callable[[], Gateway], *, prefix: str = "/gateway",
 
 def png_base64(gw: Gateway, order_id: str) -> str:
     return base64.b64encode(gw.png(order_id)).decode()
+
+
+def with_simulators(sim_app: Any, gw: Gateway | Callable[[], Gateway], *, prefix: str = "/gateway",
+                    pump: bool = True) -> Any:
+    """One starlette app serving the gateway under `prefix` and the wallet simulators' app
+    (`qrinterop.simulators.server.create_app`) at everything else — one port for the whole
+    scenario. Both lifespans run (the simulators' webhook delivery, the gateway's pump)."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    gateway = create_app(gw, prefix=prefix, pump=pump,
+                         extra_lifespans=(lambda: sim_app.router.lifespan_context(sim_app),))
+    return Starlette(routes=[*gateway.routes, Mount("/", app=sim_app)], lifespan=gateway.router.lifespan_context)
