@@ -14,7 +14,7 @@ from qrinterop.vectorsets import bases
 from qrinterop.vectorsets.model import ACCEPTABLE, INVALID, RESULTS, VALID, Case, Group
 from qrinterop.vectorsets.mutate import CaseError, build_mpm_case, cpm_text, garble, tree_from_payload
 
-OPERATIONS = ("validate", "parse", "build", "decode_image")
+OPERATIONS = ("validate", "parse", "build", "render", "decode_image")
 
 
 class CaseMismatch(QrInteropError):
@@ -60,6 +60,19 @@ def _walk_cpm(objects):
     for o in objects:
         yield o
         yield from _walk_cpm(o.get("children") or ())
+
+
+def reference_render_problem(payload: str) -> str | None:
+    """None when the reference renders `payload` (UTF-8 with ECI) to a symbol zxing-cpp reads back
+    byte for byte; else what went wrong."""
+    from qrinterop.imaging import render_png
+    from qrinterop.imaging.read import read
+    primary = read(render_png(payload).data, ("zxing",)).primary
+    if primary is None:
+        return "zxing-cpp found no code in the reference's render"
+    if primary.bytes != payload.encode("utf-8"):
+        return f"zxing-cpp read {primary.bytes[:40]!r}… instead of the payload's UTF-8"
+    return None
 
 
 def tree_objects(tree: list) -> list[dict]:
@@ -160,6 +173,14 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
         test["objects"] = objects_in
         test["rules"] = refused if result != VALID else sorted(set(case.rules))
         expected = {"payload": built} if built is not None else {"errors": refused}
+    elif group.operation == "render":
+        problem = reference_render_problem(payload)
+        if problem:
+            raise CaseMismatch(f"the reference cannot render it: {problem}")
+        result = VALID
+        _check(case, result, [], group.profile)
+        test["rules"] = sorted(set(case.rules))
+        expected = {"payload": payload}
     elif group.operation == "parse":
         result = VALID if objects is not None else INVALID
         _check(case, result, structural, group.profile)

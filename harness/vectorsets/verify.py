@@ -151,6 +151,11 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
                                          f"{', ' + str(refused) if refused else ''})"))
         elif built is not None and built != test["payload"]:
             out.append(Problem(file, tc, f"the reference builds {built!r}, not the vector's payload"))
+    elif operation == "render":
+        from qrinterop.vectorsets.evaluate import reference_render_problem
+        problem = reference_render_problem(test["payload"])
+        if problem or test["result"] != "valid":
+            out.append(Problem(file, tc, problem or "a render case must be valid (every payload can be drawn)"))
     elif operation == "decode_image":
         out += _check_image(file, test, root)
     return out

@@ -71,3 +71,13 @@ def test_build(profile, test):
         with pytest.raises(QrInteropError) as caught:
             IUT.build(test["objects"], mode=mode)
         assert caught.value.rule in test["rules"]
+
+
+@pytest.mark.parametrize("profile,test", list(_cases("render")))
+def test_render(profile, test):
+    from qrinterop.imaging.read import read
+    png = base64.b64decode(IUT.render(test["payload"])["png_base64"])
+    scan = read(png, ("zxing", "pyzbar"))
+    for reader in ("zxing", "pyzbar"):
+        assert [r.text for r in scan.by_reader(reader)] == [test["payload"]], reader
+    assert scan.primary.bytes == test["payload"].encode("utf-8")

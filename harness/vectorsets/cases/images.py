@@ -1,6 +1,7 @@
 """images: QR images, clean and distorted, with the payload each must read to.
 
-Operation `decode_image`: the IUT gets the PNG and must return the payload. Each case records what
+Operation `decode_image`: the IUT gets the PNG and must return the payload. Operation `render`: the
+IUT draws the payload and the harness reads the symbol back. Each case records what
 zxing-cpp, OpenCV and ZBar (pyzbar) returned for that very file (`readers`), so a wallet team can see
 which reader library gets which variant right. Few and small images on purpose (they are slow to
 decode in tests and heavy to publish).
@@ -8,7 +9,7 @@ decode in tests and heavy to publish).
 from __future__ import annotations
 
 from qrinterop.vectorsets.bases import QUOTED
-from qrinterop.vectorsets.model import ACCEPTABLE as A, VALID as V, C, Group, VectorSet, set_
+from qrinterop.vectorsets.model import ACCEPTABLE as A, VALID as V, C, Group, VectorSet, add, set_
 
 JA = [set_("64.01", "メルペイ カフェ")]
 ASTRAL = [set_("64.01", "𠮷野家 カフェ")]
@@ -53,6 +54,19 @@ DISTORTED = tuple(
     for base, what in (("emv-jp", "Japanese payload"), ("emv-dynamic", "ASCII payload"))
     for label, spec in _DISTORTIONS)
 
+# render: the IUT draws the payload; the harness reads the symbol back (two readers) and wants the
+# payload's exact UTF-8 bytes — so Japanese must be written as UTF-8 (ECI 26 recommended), not Shift_JIS.
+RENDER = (
+    C("render an ASCII payload", V, ["mpm.payload.utf8"], ["Basic"], base="emv-basic"),
+    C("render a Japanese payload: the symbol must hold UTF-8, not segno's Shift_JIS default", V,
+      ["mpm.payload.utf8"], ["NonAsciiName", "ShiftJisSymbol"], base="emv-jp", edits=JA),
+    C("render 𠮷 (no Shift_JIS code at all)", V, ["mpm.payload.utf8"], ["AstralCharacter"], base="emv-jp",
+      edits=ASTRAL),
+    C("render the EMV Annex B.7 payload (Chinese)", V, ["mpm.payload.utf8"], ["RealWorld", "NonAsciiName"], **_B7),
+    C("render a payload of about 500 characters (a large symbol)", V, ["mpm.payload.size"], ["EdgeLength"],
+      base="emv-basic", edits=[add(str(t), [("00", f"com.example.t{t}"), ("01", "X" * 70)]) for t in range(80, 84)]),
+)
+
 SET = VectorSet(
     name="images", source="ISO/IEC 18004 symbols of EMV MPM payloads; EMV MPM §4.12; notes/imaging.md",
     description="PNG renders of payloads in the three encodings real generators produce (UTF-8 with ECI 26, "
@@ -60,4 +74,4 @@ SET = VectorSet(
                 "symbol carries the payload's UTF-8 bytes and must read back to the payload. `acceptable`: the "
                 "symbol carries other bytes (Shift_JIS): refusing is right per EMV §4.12, recovering the text by "
                 "charset guessing is what working apps do. `readers` records each reader library's answer.",
-    groups=(Group("decode_image", "emv", CLEAN + DISTORTED),))
+    groups=(Group("decode_image", "emv", CLEAN + DISTORTED), Group("render", "emv", RENDER)))
