@@ -49,6 +49,10 @@ def build_document(vset: VectorSet, image_writer: Callable | None = None) -> dic
                 failures.append(f"{vset.name}/{tc_id} [{group.operation} {group.profile}] "
                                 f"{case.comment!r}: {exc}")
                 continue
+            except (ValueError, TypeError, KeyError, IndexError) as exc:  # a malformed case record
+                failures.append(f"{vset.name}/{tc_id} [{group.operation} {group.profile}] "
+                                f"{case.comment!r}: malformed case ({type(exc).__name__}: {exc})")
+                continue
             tests.append(test)
             used_flags.update(test["flags"])
         groups.append({"operation": group.operation, "profile": group.profile, "tests": tests})

@@ -14,7 +14,7 @@ from qrinterop.vectorsets.diff import diff_trees
 from qrinterop.vectorsets.export import ExportError, export
 from qrinterop.vectorsets.generate import GenerationError, build_document, generate
 from qrinterop.vectorsets.manifest import published_files
-from qrinterop.vectorsets.model import INVALID, VALID, C, Group, VectorSet
+from qrinterop.vectorsets.model import INVALID, VALID, C, Group, VectorSet, set_
 from qrinterop.vectorsets.verify import vector_files, verify
 from tests.vectors.conftest import DATE, load
 
@@ -109,6 +109,9 @@ def test_a_case_the_reference_contradicts_fails_generation_loudly():
         C("claims a wrong CRC is valid", VALID, ["mpm.crc.mismatch"], base="emv-basic", crc="wrong"),
         C("claims the wrong rule", INVALID, ["mpm.field.length"], base="emv-basic", crc="wrong"),
         C("uses an undefined flag", VALID, ["mpm.crc.mismatch"], ["NoSuchFlag"], base="emv-basic"),
+        C("edits a path that does not exist", VALID, ["mpm.crc.mismatch"], base="emv-basic",
+          edits=[set_("62.05", "X")]),
+        C("CPM object with a value that is not hex", VALID, ["cpm.base64"], cpm=({"id": "85", "value": "zz"},)),
     )),))
     with pytest.raises(GenerationError) as caught:
         build_document(wrong)
@@ -116,6 +119,8 @@ def test_a_case_the_reference_contradicts_fails_generation_loudly():
     assert "broken/1" in text and "stated valid, reference says invalid" in text
     assert "broken/2" in text and "reference reports ['mpm.crc.mismatch']" in text
     assert "NoSuchFlag" in text
+    assert "broken/4" in text and "62.05" in text
+    assert "broken/5" in text and "malformed case (ValueError" in text
 
 
 def test_stats_cli(generated, capsys):
