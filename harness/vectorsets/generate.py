@@ -68,6 +68,9 @@ def build_document(vset: VectorSet, image_writer: Callable | None = None) -> dic
         "testGroups": groups}
     if vset.exemptions:
         doc["exemptions"] = dict(vset.exemptions)
+    if any(g.operation in ("decode_image", "render") for g in vset.groups):
+        from qrinterop.vectorsets.images import library_versions
+        doc["libraryVersions"] = library_versions()
     return doc
 
 

@@ -44,6 +44,20 @@ def distort(png: bytes, spec: str | None) -> bytes:
 
 
 READERS = ("zxing", "opencv", "pyzbar")
+_DISTRIBUTIONS = ("zxing-cpp", "opencv-python-headless", "pyzbar", "segno", "pillow")
+
+
+def library_versions() -> dict[str, str]:
+    """The versions of the libraries whose behaviour the images set records (renderer and readers):
+    another version may read a distorted image differently, and `readers` is only true for these."""
+    from importlib.metadata import PackageNotFoundError, version
+    out = {}
+    for name in _DISTRIBUTIONS:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
 
 
 def reader_rows(png: bytes, payload: str, readers: tuple[str, ...] = READERS) -> list[dict[str, Any]]:
