@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 
 from qrinterop.simulators.apps import WalletApp
-from qrinterop.simulators.gateway import DEMO_SHOP, Gateway, connect, verify_signature
+from qrinterop.simulators.gateway import Gateway, connect, verify_signature
 from qrinterop.simulators.gateway.http_api import create_app as gateway_app, mount_mock
 from qrinterop.simulators.gateway.registry import Registry, publish
 from qrinterop.simulators.mock import mock
