@@ -63,3 +63,10 @@ def test_garble_is_what_a_charset_guessing_reader_returns():
     assert garble("ABC", "utf8-read-as-sjis") == "ABC"
     with pytest.raises(CaseError, match="unknown garble"):
         garble("x", "rot13")
+
+
+def test_cpm_encoder_reproduces_the_spec_examples():
+    from qrinterop.vectorsets.cases import cpm
+    from qrinterop.vectorsets.mutate import cpm_text
+    assert cpm_text(cpm.EX1, None) == cpm.EX1_TEXT
+    assert cpm_text(cpm.EX1, "nopad") == cpm.EX1_TEXT.rstrip("=")

@@ -55,3 +55,14 @@ def test_every_case_carries_payload_hex_and_every_file_its_generator_version():
         for group in doc["testGroups"]:
             for test in group["tests"]:
                 assert bytes.fromhex(test["payloadHex"]) == test["payload"].encode("utf-8"), (path.name, test["tcId"])
+
+
+def test_no_case_is_written_twice_in_a_group():
+    for path in vector_files(VECTORS_DIR):
+        for group in load(path)["testGroups"]:
+            seen = {}
+            for test in group["tests"]:
+                key = (test["payload"], json.dumps(test.get("objects")),
+                       test["expected"].get("variant"), test["expected"].get("distortion"))
+                assert key not in seen, f"{path.name}: tcId {test['tcId']} repeats tcId {seen[key]}"
+                seen[key] = test["tcId"]
