@@ -112,8 +112,9 @@ class Judge:
                       feature=wallet, operation=rule.split(".api.", 1)[1], rules=[rule])
 
     def saw(self, r: httpx.Response) -> httpx.Response:
-        self.exchanges.append({"request": f"{r.request.method} {r.request.url.path}", "status": r.status_code,
-                               "body": r.text[:500]})
+        req_body = r.request.content.decode("utf-8", "replace")[:500] if r.request.content else ""
+        self.exchanges.append({"request": {"method": r.request.method, "path": r.request.url.path, "body": req_body},
+                               "response": {"status": r.status_code, "body": r.text[:500]}})
         return r
 
     def expect(self, ok: bool, problem: str) -> bool:
@@ -123,7 +124,11 @@ class Judge:
 
     def done(self) -> None:
         from qrinterop.conformance.judge import Outcome
-        evidence = {"http": self.exchanges[-6:]}
+        # The run record takes one exchange as `http` (request, response): the last one, which is the
+        # one that decided a failure; the earlier ones go along under `earlier`.
+        evidence: dict[str, Any] = {}
+        if self.exchanges:
+            evidence["http"] = {**self.exchanges[-1], "earlier": self.exchanges[-6:-1]}
         if not self.problems:
             self.recorder.finish(Outcome("passed", "", [self.rule], None, evidence))
             return

@@ -47,6 +47,10 @@ def test_the_simulators_pass_every_rule_in_process(tmp_path: Path) -> None:
     assert set(seen) == set(RULES), set(RULES) ^ set(seen)
     assert all(statuses == ["passed"] for statuses in seen.values()), {k: v for k, v in seen.items() if v != ["passed"]}
     assert code == 0
+    # the record is one the report writers take (schema-checked there)
+    from qrinterop.cli import main
+    assert main(["report", "build", str(tmp_path / "run.json"), "--out", str(tmp_path / "report"), "--no-allure-html"]) == 0
+    assert "paypay.api.idempotency" in (tmp_path / "report" / "certification.md").read_text(encoding="utf-8")
 
 
 def test_the_simulators_pass_every_rule_behind_qrinterop_serve(tmp_path: Path) -> None:
@@ -93,7 +97,7 @@ def test_a_wrong_implementation_is_caught_and_explained(tmp_path: Path) -> None:
     by_rule = {t["rules"][0]: t for t in record["tests"]}
     bad = by_rule["paypay.api.idempotency"]
     assert bad["status"] == "failed" and "DUPLICATE_DYNAMIC_QR_REQUEST" in bad["message"] and "SOMETHING_ELSE" in bad["message"]
-    assert bad["evidence"]["http"], "the failing exchange is kept as evidence"
+    assert bad["evidence"]["http"]["response"]["body"], "the failing exchange is kept as evidence"
     assert by_rule["wechatpay.api.idempotency"]["status"] == "warning"          # SHOULD: a warning, not a failure
     assert by_rule["paypay.api.auth"]["status"] == "passed"
     assert {t["status"] for r, t in by_rule.items() if r.startswith("paypay") and r != "paypay.api.idempotency"} == {"passed"}
