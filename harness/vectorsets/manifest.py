@@ -1,6 +1,6 @@
 """vectors/MANIFEST: the sha256 of every published file, and each set's version.
 
-Format (works with `sha256sum -c --ignore-missing MANIFEST` too, which skips `#` lines):
+Format (`sha256sum -c MANIFEST` checks it too; it skips the `#` lines):
 
     # qrinterop vectors MANIFEST (generator 1.0.0)
     # set mpm-crc 1.2.0 42
