@@ -14,6 +14,24 @@ from qrinterop.vectorsets.mutate import CRC_HERE
 
 _LONG = "X" * 70  # a 93-character template with its GUI
 
+
+def _pad_to(total: int) -> list:
+    """Edits adding unreserved templates 80… to emv-basic so the payload is exactly `total` characters."""
+    from qrinterop.vectorsets.bases import base_tree
+    from qrinterop.vectorsets.mutate import encode_payload
+    missing = total - len(encode_payload(base_tree("emv-basic")))
+    edits, template = [], 80
+    while missing > 0:
+        # a template costs 4 (ID, LEN) + 19 (its GUI "0015com.example.tNN") + 4 + filler, at most 99 inside
+        body = min(missing - 4, 99)
+        filler = body - 19 - 4
+        if filler < 1:
+            raise ValueError(f"cannot pad to exactly {total} characters")
+        edits.append(add(str(template), [("00", f"com.example.t{template}"), ("01", "X" * filler)]))
+        missing -= body + 4
+        template += 1
+    return edits
+
 VALIDATE = (
     C("objects other than 00 and 63 in descending order: the spec allows any order", V,
       ["mpm.order.pfi_first", "mpm.order.crc_last"], ["OutOfOrder"], base="emv-basic",
@@ -66,6 +84,11 @@ VALIDATE = (
     C("payload of about 500 characters: under the 512 limit", V, ["mpm.payload.size"], ["EdgeLength"],
       base="emv-basic",
       edits=[add(str(t), [("00", f"com.example.t{t}"), ("01", _LONG)]) for t in range(80, 84)]),
+    C("payload of exactly 512 characters: at the limit", V, ["mpm.payload.size"], ["EdgeLength"],
+      base="emv-basic", edits=_pad_to(512)),
+    C("payload of 513 characters: one over the SHOULD limit", A, ["mpm.payload.size"], ["EdgeLength",
+                                                                                        "OversizePayload"],
+      base="emv-basic", edits=_pad_to(513)),
     C("BR Code manual example: 80 template and second MAI (27) around Pix (26)", V,
       ["mpm.tlv.duplicate", "mpm.template.gui"], ["RealWorld", "Unreserved"],
       payload=QUOTED["pix-brcode-upper"][0], source=QUOTED["pix-brcode-upper"][1]),
