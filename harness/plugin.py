@@ -314,10 +314,16 @@ class Recorder:
         meta = self.item.stash.get(_META, {})
         evidence = {**(meta.get("evidence") or {}), **(outcome.evidence or {})}
         png = evidence.pop("_png", None)   # for allure only; too big for the run record
+        if outcome.status == "passed":
+            # A pass needs no trees: keep the run record and Allure small (a few hundred kB, not
+            # MBs, and half the files) — evidence is for what went wrong, and for the choice an
+            # acceptable vector was decided with.
+            evidence = {k: v for k, v in evidence.items() if k in ("payload", "choice", "mutants", "operation")}
         self.item.stash[_RESULT] = {"status": outcome.status, "message": outcome.message,
                                     "rules": list(outcome.rules) or list(meta.get("rules") or []),
                                     "category": outcome.category, "evidence": evidence}
-        _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence, png)
+        _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence,
+                         png if outcome.status != "passed" else None)
         if outcome.status == "failed":
             pytest.fail(outcome.message, pytrace=False)
         if outcome.status == "skipped":
@@ -413,9 +419,11 @@ def _allure_describe(meta: dict, rules: list[str], evidence: dict, png: bytes | 
     worst = min((levels.get(r, "MUST") for r in rules), key=["MUST", "SHOULD", "MAY"].index, default="MUST")
     allure.dynamic.severity(_SEVERITY.get(worst, "normal"))
     allure.dynamic.parameter("vector", meta.get("id"))
+    if evidence.get("payload") and len(evidence) == 1:
+        allure.dynamic.parameter("payload", evidence["payload"])
     if meta.get("feature"):
         allure.dynamic.parameter("profile", meta["feature"])
-    if evidence.get("payload"):
+    if evidence.get("payload") and len(evidence) > 1:   # a pass shows the payload as a parameter instead
         allure.attach(str(evidence["payload"]), "payload", allure.attachment_type.TEXT)
     if "expected" in evidence or "actual" in evidence:
         text = json.dumps({"expected": evidence.get("expected"), "actual": evidence.get("actual"),
