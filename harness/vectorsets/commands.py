@@ -4,7 +4,7 @@
     qrinterop vectors verify [DIR] [--json] [--no-reference]
     qrinterop vectors export DIR [--from DIR] [--force]
     qrinterop vectors diff OLD NEW [--json]
-    qrinterop vectors stats [DIR] [--flags] [--json]
+    qrinterop vectors stats [DIR] [--flags | --rules] [--json]
 """
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def register(subparsers: Any) -> None:
     s = sub.add_parser("stats", help="cases per set and per result")
     s.add_argument("dir", nargs="?", default=str(VECTORS_DIR))
     s.add_argument("--flags", action="store_true", help="list, per flag, its bugType and the cases carrying it")
+    s.add_argument("--rules", action="store_true", help="list, per rule, its valid and non-valid cases (coverage); "
+                                                        "exit 1 when a rule lacks either")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=stats_command)
 
@@ -106,6 +108,18 @@ def diff_command(args: argparse.Namespace) -> int:
 
 def stats_command(args: argparse.Namespace) -> int:
     from qrinterop.vectorsets.stats import flag_index, render, render_flags, stats
+    if args.rules:
+        from qrinterop.vectorsets.coverage import coverage
+        report = coverage(_folder(args.dir))
+        if args.json:
+            print(json.dumps({"rules": report["rules"], "gaps": [str(g) for g in report["gaps"]]}, indent=1))
+        else:
+            print("| rule | valid | non-valid | exempt |\n|---|---|---|---|")
+            for rule, row in report["rules"].items():
+                print(f"| {rule} | {row['valid']} | {row['nonValid']} | {'yes' if row['exempt'] else ''} |")
+            for gap in report["gaps"]:
+                print(f"gap: {gap}", file=sys.stderr)
+        return 1 if report["gaps"] else 0
     if args.flags:
         index = flag_index(_folder(args.dir))
         print(json.dumps(index, indent=1) if args.json else render_flags(index))

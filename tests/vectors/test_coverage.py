@@ -2,6 +2,8 @@
 rule without cases fails this test by name."""
 from __future__ import annotations
 
+import json
+
 from qrinterop.rules import catalogue
 from qrinterop.rules.model import Rule
 from qrinterop.vectorsets import coverage as coverage_module
@@ -38,3 +40,11 @@ def test_a_new_rule_without_cases_is_named(repo_vectors, monkeypatch):
     gaps = [str(g) for g in coverage(repo_vectors)["gaps"]]
     assert gaps == ["mpm.example.new (emv): no valid case lists it",
                     "mpm.example.new (emv): no non-valid case lists it"]
+
+
+def test_stats_rules_cli_lists_every_rule(repo_vectors, capsys):
+    from qrinterop.cli import main
+    assert main(["vectors", "stats", str(repo_vectors), "--rules", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["rules"]) == {r.id for r in catalogue()} and data["gaps"] == []
+    assert data["rules"]["mpm.crc.mismatch"]["nonValid"] > 5
