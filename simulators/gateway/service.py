@@ -316,7 +316,7 @@ class Gateway:
             refund_id = f"{attempt.attempt_id}F{len(order.refunds) + 1}"
             try:
                 self.clients[attempt.wallet].refund(attempt.attempt_id, attempt.wallet_payment_id, refund_id, value,
-                                                    attempt.amount)
+                                                    attempt.amount, refunded_before=order.refunded)
             except WalletCallError as exc:
                 raise GatewayRefusal("WALLET_UNAVAILABLE" if exc.transient else "WALLET_REFUSED",
                                      f"{attempt.wallet} did not refund: {exc.message}", 502) from None

@@ -10,7 +10,11 @@ the modelled four, Alipay+, WeChat Pay), all with the same five calls:
 Requests are signed with the wallet's own scheme (the simulators' client signers, which follow
 each SDK) and go over whatever httpx client the caller gives — a real socket or the respx mock.
 Transient failures (5xx, 429, timeouts, unreadable bodies) are retried with the *same* body and
-idempotency key, so a retried create or refund can never make a second payment or refund.
+idempotency key, so a retried create or refund can never make a second payment or refund. The
+one call without a key of its own — LINE Pay's refund — is never retried blind: before sending,
+the client compares the refunds LINE already shows with what the gateway has recorded
+(`refunded_before`), so a refund whose answer was lost (timeout after LINE processed it) is
+recognised instead of sent twice.
 """
 from __future__ import annotations
 
@@ -57,10 +61,11 @@ class SignedClient:
         self.wallet, self.base, self.creds, self.http, self.sleep = wallet, base_url.rstrip("/"), creds, http, sleep
         self.signer = wallet_spec(wallet).client_signer
 
-    def call(self, method: str, path: str, body: Any = None, *, ok: Callable[[Reply], bool] | None = None) -> Reply:
+    def call(self, method: str, path: str, body: Any = None, *, ok: Callable[[Reply], bool] | None = None,
+             retry: bool = True) -> Reply:
         raw = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         last = ""
-        for attempt in range(RETRIES):
+        for attempt in range(RETRIES if retry else 1):
             if attempt:
                 self.sleep(BACKOFF * 2 ** (attempt - 1))
             headers = self.signer(self.creds, method, path, raw)   # fresh nonce/time per try
@@ -82,7 +87,9 @@ class SignedClient:
                 raise WalletCallError(self.wallet, f"{method} {path} refused: HTTP {r.status_code} {_short(parsed)}",
                                       transient=False, code=_code_of(parsed))
             return reply
-        raise WalletCallError(self.wallet, f"{method} {path} failed after {RETRIES} tries ({last})", transient=True)
+        tries = RETRIES if retry else 1
+        raise WalletCallError(self.wallet, f"{method} {path} failed after {tries} tr{'ies' if tries > 1 else 'y'} ({last})",
+                              transient=True)
 
 
 def _short(body: Any) -> str:
@@ -122,7 +129,8 @@ class WalletClient:
     def confirm(self, attempt_id: str, wallet_payment_id: str, amount: int) -> None:
         raise WalletCallError(self.wallet, "this wallet needs no confirmation", transient=False)
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
         raise NotImplementedError
 
     def close(self, attempt_id: str, code: str) -> None:
@@ -146,7 +154,8 @@ class PayPayClient(WalletClient):
         d = r.body["data"]
         return self.STATUS.get(d["status"], WalletStatus.PENDING), str(d.get("paymentId", ""))
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
         self.c.call("POST", "/v2/refunds", {"merchantRefundId": refund_id, "paymentId": wallet_payment_id,
                                             "amount": {"amount": amount, "currency": "JPY"},
                                             "requestedAt": int(time.time())}, ok=_2xx)
@@ -196,10 +205,18 @@ class LinePayClient(WalletClient):
         tx = self._tx(attempt_id, wallet_payment_id)
         self.c.call("POST", f"/v3/payments/{tx}/confirm", {"amount": amount, "currency": "JPY"}, ok=_line_ok)
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
-        # LINE's refund has no idempotency key of its own; the gateway's refund lock and record keep it single.
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
+        # LINE's refund has no idempotency key: look before sending, and send once.
         tx = self._tx(attempt_id, wallet_payment_id)
-        self.c.call("POST", f"/v3/payments/{tx}/refund", {"refundAmount": amount}, ok=_line_ok)
+        r = self.c.call("GET", f"/v3/payments?transactionId={tx}", ok=_line_ok)
+        at_line = sum(-int(x.get("refundAmount", 0)) for x in (r.body["info"][0].get("refundList") or []))
+        if at_line >= refunded_before + amount:
+            return            # an earlier try went through; its answer was lost
+        if at_line != refunded_before:
+            raise WalletCallError(self.wallet, f"LINE shows {at_line} JPY refunded, the gateway {refunded_before}; "
+                                  "not refunding blind", transient=False)
+        self.c.call("POST", f"/v3/payments/{tx}/refund", {"refundAmount": amount}, ok=_line_ok, retry=False)
 
     def close(self, attempt_id: str, code: str) -> None:
         pass        # an unconfirmed LINE request cannot be voided; it lapses after 20 minutes
@@ -220,7 +237,8 @@ class ModelledClient(WalletClient):
         r = self.c.call("GET", f"/v1/payments/{quote(attempt_id)}", ok=_2xx)
         return self.STATUS.get(r.body["status"], WalletStatus.PENDING), r.body["paymentId"]
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
         self.c.call("POST", "/v1/refunds", {"merchantRefundId": refund_id, "paymentId": wallet_payment_id,
                                             "amount": amount}, ok=_2xx)
 
@@ -252,7 +270,8 @@ class AlipayPlusClient(WalletClient):
         r = self.c.call("POST", "/ams/api/v1/payments/inquiryPayment", {"paymentRequestId": attempt_id}, ok=_antom_ok)
         return self.STATUS.get(r.body["paymentStatus"], WalletStatus.PENDING), r.body["paymentId"]
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
         self.c.call("POST", "/ams/api/v1/payments/refund", {"refundRequestId": refund_id, "paymentId": wallet_payment_id,
                                                             "refundAmount": {"currency": "JPY", "value": str(amount)}},
                     ok=_antom_ok)
@@ -281,7 +300,8 @@ class WeChatPayClient(WalletClient):
         r = self.c.call("GET", f"/v3/pay/transactions/out-trade-no/{quote(attempt_id)}?mchid={self.mchid}", ok=_2xx)
         return self.STATUS.get(r.body["trade_state"], WalletStatus.PENDING), r.body.get("transaction_id", "")
 
-    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int) -> None:
+    def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
+               refunded_before: int = 0) -> None:
         self.c.call("POST", "/v3/refund/domestic/refunds", {"out_trade_no": attempt_id, "out_refund_no": refund_id,
                                                             "amount": {"refund": amount, "total": total, "currency": "JPY"}},
                     ok=_2xx)

@@ -168,3 +168,37 @@ def test_merchant_webhooks_are_retried_until_the_shop_answers(mock_world) -> Non
     assert len({c.headers["x-gateway-event-id"] for c in calls}) == 1
     event = next(iter(w.gw.events.values()))
     assert event.delivered and event.attempts == 3
+
+
+def _paid_order(world, wallet: str, amount: int) -> tuple[str, object]:
+    oid = world.order(amount)["order_id"]
+    paid = world.app(wallet).pay(_scan(world, wallet, world.png(oid)))
+    assert paid.ok, paid.reason
+    world.flush()
+    assert world.status(oid)["status"] == "PAID"
+    return oid, world.gw.attempts[paid.attempt_id]
+
+
+def test_a_refund_retried_after_a_5xx_is_made_once(world) -> None:
+    oid, attempt = _paid_order(world, "paypay", 800)
+    world.fault("error=502", "paypay", "refundPayment", count=1)
+    r = world.refund(oid, 300)
+    assert r.status_code == 201, r.text
+    assert [e["status"] for e in world.journal("paypay", "refundPayment")] == [502, 201]
+    assert world.wallet_payment("paypay", attempt.wallet_payment_id)["refunded"] == 300
+
+
+@pytest.mark.parametrize("world", ["server"], indirect=True)
+def test_a_line_refund_whose_answer_was_lost_is_not_sent_twice(world) -> None:
+    """LINE's refund has no idempotency key. The answer arrives after the gateway's read timeout
+    (LINE did refund); the shop retries; the gateway sees the refund at LINE and records it once."""
+    oid, attempt = _paid_order(world, "linepay", 900)
+    world.fault("latency=1.5s", "linepay", "refundPayment", count=1)
+    first = world.refund(oid, 400)
+    assert first.status_code == 502 and first.json()["error"]["code"] == "WALLET_UNAVAILABLE"
+    assert [e["status"] for e in world.journal("linepay", "refundPayment")] == [200]     # sent once, not retried
+    again = world.refund(oid, 400)
+    assert again.status_code == 201, again.text
+    assert world.wallet_payment("linepay", attempt.wallet_payment_id)["refunded"] == 400
+    assert len(world.journal("linepay", "refundPayment")) == 1
+    assert world.status(oid)["refunded"] == 400
