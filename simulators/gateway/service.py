@@ -146,10 +146,15 @@ class Gateway:
         return view
 
     def _expire(self, order: Order) -> Order:
+        """Mark a due order EXPIRED and stop its unpaid wallet payments, so no user can pay it late.
+        (A payment a wallet completed anyway before hearing of it is still honoured by `settle`.)"""
         new = expire_if_due(order, self.clock())
         if new is not order:
             self.orders[order.order_id] = new
             self._say(f"order {order.order_id}: expired unpaid")
+            for aid in new.attempts:
+                if self.attempts[aid].state is AttemptState.PENDING:
+                    self._close(self.attempts[aid])
         return new
 
     def cancel_order(self, order_id: str) -> Order:

@@ -154,3 +154,18 @@ def test_an_idempotent_order_create_returns_the_same_order(world) -> None:
     r = world.http.post(f"{world.gateway_base}/v1/orders", json={"amount": 301, "merchant_order_id": "till-7-0001"},
                         headers=world.auth)
     assert r.status_code == 409 and r.json()["error"]["code"] == "DUPLICATE_ORDER"
+
+
+def test_an_order_that_expires_while_a_wallet_holds_it_cannot_be_paid_late(world) -> None:
+    oid = world.order(100, ttl=0.3)["order_id"]
+    png = world.png(oid)
+    r = world.http.post(f"{world.gateway_base}/v1/route", json={"wallet": "merpay", "store_code": world.gw.merchant.store_code,
+                                                                 "reference": oid, "amount": 100})
+    assert r.status_code == 200, r.text                       # routed while the order was open
+    time.sleep(0.4)
+    assert world.status(oid)["status"] == "EXPIRED"           # expiring closes the payment at the wallet
+    late = world.http.post(f"{world.sim_base}/_sim/consumer/merpay/pay", json={"code": r.json()["code"]})
+    assert late.status_code != 200
+    assert not world.app("merpay").pay(world.app("merpay").scan(png)).ok
+    world.reconcile()
+    assert world.gw.ledger() == [] and world.unique_events("order.paid", oid) == []
