@@ -129,10 +129,10 @@ def bench_server(mode: str, duration: int, connections: int, tmp: str) -> dict[s
         proc.wait(timeout=10)
 
 
-def rss_server(n: int, tmp: str, limit_s: int = 60) -> dict[str, float]:
+def rss_server(n: int, tmp: str, module: str, limit_s: int = 60) -> dict[str, float]:
     """The served process itself: drive n distinct signed creates through HTTP, then read its RSS."""
     port = free_port()
-    proc = subprocess.Popen(pinned(0, [PY, "-m", "qrinterop.cli", "serve", "--wallets", "paypay", "--port", str(port)]),
+    proc = subprocess.Popen(pinned(0, [PY, "-m", module, "serve", "--wallets", "paypay", "--port", str(port)]),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_up(f"http://127.0.0.1:{port}/", proc)
@@ -203,12 +203,14 @@ def main() -> int:
         print(f"memory: {memory['payments']} payments → RSS {memory['rss_mb']:.0f} MB "
               f"(empty simulator {memory['rss_before_mb']:.0f} MB; journal {memory['journal_entries']} entries; "
               f"{memory['in_process_per_request_us']:.0f} µs per request in process)")
-    served = None
+    served = {}
     if args.rss and shutil.which("wrk"):
-        with tempfile.TemporaryDirectory() as tmp:
-            served = rss_server(args.rss, tmp)
-        print(f"served process: {served['payments']} payments → RSS {served['rss_mb']:.0f} MB "
-              f"(idle server {served['idle_rss_mb']:.0f} MB)")
+        # `qrinterop serve` (loads every part's CLI module) and `python -m qrinterop.simulators serve`
+        for module in ("qrinterop.cli", "qrinterop.simulators"):
+            with tempfile.TemporaryDirectory() as tmp:
+                served[module] = s = rss_server(args.rss, tmp, module)
+            print(f"served by python -m {module}: {s['payments']} payments → RSS {s['rss_mb']:.0f} MB "
+                  f"(idle server {s['idle_rss_mb']:.0f} MB)", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"load": results, "memory": memory, "served": served}, indent=1))
     return 0

@@ -11,6 +11,7 @@ is the set of public methods here; `control.py` puts the same methods on `/_sim/
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
@@ -21,6 +22,7 @@ from typing import Any, Callable, Iterable
 
 from qrinterop.simulators.engine import payments
 from qrinterop.simulators.engine.clock import SimClock
+from qrinterop.simulators.engine.contract import Contract, Operation
 from qrinterop.simulators.engine.errors import Kind, SimError
 from qrinterop.simulators.engine.faults import Fault, FaultPlan, FaultRule, FaultSyntaxError, parse_fault
 from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
@@ -78,8 +80,6 @@ class Simulator:
         """A simulator-owned RSA key pair (platform keys, default test merchants), persisted in
         the store so that a restarted server keeps signing with the same key."""
         stored = self.store.get("simkey", label)
-        if isinstance(stored, list) and len(stored) == 2:
-            return stored[0], stored[1]
         if isinstance(stored, str):
             priv, pub = json.loads(stored)
             return priv, pub
@@ -121,11 +121,11 @@ class Simulator:
         out = {"wallet": wallet, "merchant_id": m.merchant_id, "api_key": m.api_key, "secret": m.secret,
                "key_serial": m.key_serial, "notify_url": m.notify_url}
         client = self.store.get("simkey", f"{wallet}:client:{m.merchant_id}")
-        if client is not None:
-            out["private_key_pem"] = json.loads(client)[0] if isinstance(client, str) else client[0]
+        if isinstance(client, str):
+            out["private_key_pem"] = json.loads(client)[0]
         platform = self.store.get("simkey", f"{wallet}:platform")
-        if platform is not None:
-            out["platform_public_key_pem"] = json.loads(platform)[1] if isinstance(platform, str) else platform[1]
+        if isinstance(platform, str):
+            out["platform_public_key_pem"] = json.loads(platform)[1]
         return out
 
     # ---- the request pipeline ------------------------------------------------------------
@@ -192,7 +192,7 @@ class Simulator:
             resp.delay = max(resp.delay, kinds["latency"].seconds())
         return resp, route, merchant.merchant_id if merchant else "", fault_text
 
-    def _run(self, s: WalletSpec, req: SimRequest, rel: str, op: Any, params: dict[str, str],
+    def _run(self, s: WalletSpec, req: SimRequest, rel: str, op: Operation, params: dict[str, str],
              faults: list[Fault]) -> tuple[Merchant | None, SimResponse]:
         if len(req.body) > self.max_body:
             raise SimError(Kind.BODY_TOO_LARGE, f"body is {len(req.body)} bytes; the limit is {self.max_body}")
@@ -235,21 +235,16 @@ class Simulator:
             uow.commit()
         return merchant, resp
 
-    def _check_response(self, op: Any, resp: SimResponse) -> None:
+    def _check_response(self, op: Operation, resp: SimResponse) -> None:
         try:
             body = json.loads(resp.body) if resp.body else None
         except ValueError:
             problem: str | None = f"{op.operation_id}: response body is not JSON"
         else:
-            problem = self.specs_contract_check(op, resp.status, body)
+            problem = Contract.check_response(op, resp.status, body)
         if problem:
             self.contract_drift.append(problem)
             log.error("contract drift: %s", problem)
-
-    @staticmethod
-    def specs_contract_check(op: Any, status: int, body: object) -> str | None:
-        from qrinterop.simulators.engine.contract import Contract
-        return Contract.check_response(op, status, body)
 
     def _emit_notifications(self, uow: UnitOfWork, faults: list[Fault]) -> None:
         """Queue a webhook for every payment whose state this unit of work changed — in the same
@@ -267,9 +262,7 @@ class Simulator:
                 continue
             w = s.notification(self, m, value, value.state.value)
             if w is not None:
-                if webhook_fault:
-                    w = Webhook(**{**{f: getattr(w, f) for f in w.__dataclass_fields__}, "fault": webhook_fault})
-                uow.put("webhook", w.webhook_id, w)
+                uow.put("webhook", w.webhook_id, dataclasses.replace(w, fault=webhook_fault) if webhook_fault else w)
 
     # ---- consumer side ---------------------------------------------------------------------
     def _resolve(self, uow: UnitOfWork, wallet: str, code: str) -> str:
@@ -379,8 +372,7 @@ class Simulator:
         return [(w, 0 if w.fault == "drop" else 2 if w.fault == "dup" else 1) for w in batch]
 
     def record_attempt(self, w: Webhook, ok: bool, error: str = "") -> Webhook:
-        q = after_attempt(w, ok, self.clock.now(), error)
-        q = Webhook(**{**{f: getattr(q, f) for f in q.__dataclass_fields__}, "fault": ""})
+        q = dataclasses.replace(after_attempt(w, ok, self.clock.now(), error), fault="")   # a fault hits one attempt
         if q.delivered:
             self.store.commit([("webhook", q.webhook_id, None)])
             self.delivered.append(q)

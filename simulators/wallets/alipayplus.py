@@ -23,7 +23,6 @@ INVALID_PAYMENT_CODE are the simulator's guesses.
 """
 from __future__ import annotations
 
-import string
 import time
 import uuid
 from datetime import datetime, timedelta, timezone

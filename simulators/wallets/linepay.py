@@ -18,8 +18,6 @@ The customer-presented Offline v2 API (oneTimeKey) is not modelled. LINE Pay sen
 from __future__ import annotations
 
 import dataclasses
-import string
-import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any

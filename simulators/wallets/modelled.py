@@ -17,7 +17,6 @@ has too little balance (the payment FAILS with INSUFFICIENT_BALANCE); any other 
 from __future__ import annotations
 
 import hashlib
-import string
 import time
 import uuid
 from datetime import datetime, timedelta, timezone

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 import string
 import time
 import uuid
@@ -114,13 +113,26 @@ def _code_url(code_id: str) -> str:
     return f"https://qr.paypay.ne.jp/sim/{code_id}"
 
 
-def _deeplink(link_key: str) -> str:
-    return f"paypay://payment?link_key={link_key}"
+def _deeplink(code_id: str) -> str:
+    # The real link_key is an opaque token; here it is the code id in hex, so that a scanned
+    # deeplink leads back to its code without a second index entry per payment.
+    return f"paypay://payment?link_key={code_id.encode().hex()}"
+
+
+def _code_from_scan(content: str) -> str:
+    if content.startswith(_code_url("")):
+        return content[len(_code_url("")):]
+    if "link_key=" in content:
+        try:
+            return bytes.fromhex(content.split("link_key=", 1)[1]).decode()
+        except ValueError:
+            return content
+    return content
 
 
 def _code_data(p: Payment) -> dict[str, Any]:
     m = p.meta
-    data = {"codeId": m["codeId"], "url": _code_url(m["codeId"]), "deeplink": _deeplink(m["linkKey"]),
+    data = {"codeId": m["codeId"], "url": _code_url(m["codeId"]), "deeplink": _deeplink(m["codeId"]),
             "expiryDate": int(p.expires_at or 0),
             "merchantPaymentId": p.merchant_payment_id, "amount": _money(p.amount, p.currency),
             "codeType": "ORDER_QR", "requestedAt": m.get("requestedAt", int(p.created_at)),
@@ -164,10 +176,9 @@ def _refund_data(r: payments.Refund, status: str) -> dict[str, Any]:
 def create_qr_code(ctx: Ctx) -> SimResponse:
     b = ctx.body
     code_id = ctx.new_id("code")
-    link = secrets.token_hex(8)
     meta = {k: b[k] for k in ("orderDescription", "storeId", "storeInfo", "terminalId", "redirectUrl",
                               "redirectType", "authorizationExpiry", "requestedAt") if k in b}
-    meta.update(codeId=code_id, linkKey=link)      # url and deeplink are derived: less to keep per payment
+    meta["codeId"] = code_id      # url and deeplink are derived from it: less to keep per payment
     p = Payment(WALLET, ctx.merchant.merchant_id, ctx.new_id("payment"), b["merchantPaymentId"],
                 b["amount"]["amount"], b["amount"]["currency"], State.CREATED, ctx.now,
                 expires_at=ctx.now + CODE_TTL, capture=not b.get("isAuthorization", False), updated_at=ctx.now,
@@ -320,8 +331,8 @@ SPEC = WalletSpec(
                  "refundPayment": Idempotency("refund", lambda b: b["merchantRefundId"]),
                  "capturePayment": Idempotency("capture", lambda b: b["merchantCaptureId"])},
     notification=notification,
-    # index the code id and the link key only; a scanned URL or deeplink is reduced to one of them
-    code_of=lambda p: [p.meta["codeId"], p.meta["linkKey"]] if "codeId" in p.meta else [],  # type: ignore[list-item]
-    normalize_code=lambda c: c.rsplit("/", 1)[-1] if c.startswith(_code_url("")) else c.split("link_key=", 1)[-1],
+    # index the code id only; a scanned URL or deeplink is reduced to it
+    code_of=lambda p: [p.meta["codeId"]] if "codeId" in p.meta else [],  # type: ignore[list-item]
+    normalize_code=_code_from_scan,
     client_signer=sign_request,
 )

@@ -18,10 +18,8 @@ ORDER_CLOSED/FREQUENCY_LIMITED/SYSTEM_ERROR are a simulator choice (INVALID_REQU
 """
 from __future__ import annotations
 
-import base64
 import json
 import secrets
-import string
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
