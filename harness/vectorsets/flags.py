@@ -48,10 +48,13 @@ FLAGS: dict[str, dict] = {
     "LengthInUtf16Units": _f("LENGTH_UNIT", "LEN written as UTF-16 code units (JavaScript/Java String.length): "
                              "an astral character such as 𠮷 (U+20BB7) counts 2",
                              effect="off by one per astral character"),
+    "LengthInGraphemes": _f("LENGTH_UNIT", "LEN written as user-perceived characters (Swift String.count, "
+                            "grapheme segmenters): a decomposed voiced mark (カ + U+3099) or a flag (🇯🇵) counts 1 "
+                            "where EMV counts code points", effect="short by one per combining mark or flag"),
     "AstralCharacter": _f("LENGTH_UNIT", "a character outside the BMP (𠮷, emoji): 1 character, 4 UTF-8 bytes, "
                           "2 UTF-16 units — the three length units all differ"),
-    "CombiningMark": _f("CHARSET", "a decomposed character (base + combining mark) counts as two characters; "
-                        "normalising to NFC changes the length and the CRC"),
+    "CombiningMark": _f("CHARSET", "a decomposed character (base + combining mark, e.g. NFD text from macOS) "
+                        "counts as two characters; normalising to NFC changes the length and the CRC"),
     "CrcOverShiftJis": _f("CRC_BYTES", "CRC computed over Shift_JIS bytes instead of UTF-8 (Japanese generators "
                           "that hash the platform encoding)", "notes/emv-mpm.md §5",
                           "notes/profiles.md §1 (kenmaz/JPQRReader vector)"),

@@ -20,7 +20,7 @@ class Edit:
     """One mutation of an MPM object tree (applied in order; see `mutate.py`).
 
     op: "set" (path, value) · "drop" (path) · "add" (path, value, at) · "move" (path, at) ·
-        "length" (path, unit: "utf8" | "utf16" | int | two-char text) · "rename" (path, value=new id) ·
+        "length" (path, unit: "utf8" | "utf16" | "graphemes" | int | two-char text) · "rename" (path, value=new id) ·
         "tune" (path, value=prefix, unit=predicate name): choose a value deterministically until the
         payload's CRC satisfies a predicate (e.g. starts with a zero nibble).
     `at` is an index in the parent's list (None = append, before the CRC).
@@ -51,8 +51,8 @@ def move(path: str, at: int) -> Edit:
 
 
 def length(path: str, unit: Any) -> Edit:
-    """Write the object's LEN field in another unit: "utf8" bytes, "utf16" code units, a number, or
-    a raw two-character text (e.g. "1A")."""
+    """Write the object's LEN field in another unit: "utf8" bytes, "utf16" code units, "graphemes"
+    (user-perceived characters, Swift's String.count), a number, or a raw two-character text ("1A")."""
     return Edit("length", path, unit=unit)
 
 

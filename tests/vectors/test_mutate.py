@@ -70,3 +70,12 @@ def test_cpm_encoder_reproduces_the_spec_examples():
     from qrinterop.vectorsets.mutate import cpm_text
     assert cpm_text(cpm.EX1, None) == cpm.EX1_TEXT
     assert cpm_text(cpm.EX1, "nopad") == cpm.EX1_TEXT.rstrip("=")
+
+
+def test_grapheme_count_on_the_texts_the_vectors_use():
+    from qrinterop.vectorsets.cases.charset import FLAG, JA_NFD
+    from qrinterop.vectorsets.mutate import graphemes
+    assert (len(JA_NFD), graphemes(JA_NFD)) == (11, 9)      # two combining voiced marks
+    assert (len(FLAG), graphemes(FLAG)) == (8, 7)            # one flag = two regional indicators
+    assert graphemes("🇯🇵🇧🇷") == 2 and graphemes("👨\u200d👩\u200d👧") == 1 and graphemes("☕\ufe0f") == 1
+    assert "0109" + JA_NFD in build([set_("64.01", JA_NFD), length("64.01", "graphemes")])

@@ -1,8 +1,9 @@
 """charset: UTF-8 text and how its length is counted.
 
 LEN counts characters — Unicode code points — (EMV MPM §4.4.1.1) while the CRC runs over UTF-8
-bytes. For 𠮷 (U+20BB7) the three units every implementation picks from all differ:
-1 character, 4 UTF-8 bytes, 2 UTF-16 code units. A combining mark is a character of its own.
+bytes. For 𠮷 (U+20BB7) the units implementations pick from all differ: 1 character, 4 UTF-8
+bytes, 2 UTF-16 code units. A combining mark (é as e + U+0301, ガ as カ + U+3099 in NFD text) is a
+character of its own, where Swift's String.count sees one grapheme; a flag is two characters.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ ASTRAL = "𠮷野家 カフェ"               # 7 characters, 20 UTF-8 bytes, 8 
 EMOJI = "CAFE ☕🍰"                     # 7 characters, 12 UTF-8 bytes, 8 UTF-16 units
 DECOMPOSED = "Cafe\u0301 Lumie\u0300re"  # 'é' and 'è' as base + combining mark: 14 characters
 PRECOMPOSED = "Café Lumière"          # 12 characters
+JA_NFD = "カ\u3099ーテン ショッフ\u309a"   # ガーテン ショップ decomposed (NFD): 11 code points, 9 graphemes
+FLAG = "🇯🇵 SUSHI"                      # a flag is two regional indicators: 8 code points, 7 graphemes
 
 VALIDATE = (
     C("Japanese alternate-language name in 64-01 (8 characters, 22 UTF-8 bytes): LEN 08", V,
@@ -29,6 +32,16 @@ VALIDATE = (
     C("the same name precomposed (é, è): 2 characters fewer, a different CRC", V,
       ["mpm.tlv.length", "mpm.crc.mismatch"], ["CombiningMark", "LengthInChars"], base="emv-full",
       edits=[set_("64.01", PRECOMPOSED), set_("64.00", "FR")]),
+    C("Japanese name in NFD (voiced marks U+3099/U+309A decomposed, as macOS writes names): each mark is a "
+      "character", V, ["mpm.tlv.length", "mpm.field.format"], ["CombiningMark", "LengthInChars"], base="emv-jp",
+      edits=[set_("64.01", JA_NFD)]),
+    C("a flag emoji 🇯🇵 (two regional indicators) in 64-01: two characters", V, ["mpm.tlv.length"],
+      ["AstralCharacter", "LengthInChars"], base="emv-jp", edits=[set_("64.01", FLAG)]),
+    C("NFD Japanese name with LEN counted in graphemes (Swift String.count): 09 for 11 characters", I,
+      ["mpm.tlv.id"], ["LengthInGraphemes", "CombiningMark"], base="emv-jp",
+      edits=[set_("64.01", JA_NFD), length("64.01", "graphemes")]),
+    C("flag emoji with LEN counted in graphemes", I, ["mpm.tlv.id"], ["LengthInGraphemes", "AstralCharacter"],
+      base="emv-jp", edits=[set_("64.01", FLAG), length("64.01", "graphemes")]),
     C("25 Japanese characters in 64-01 (75 UTF-8 bytes): at the limit", V, ["mpm.field.length"],
       ["LengthInChars", "EdgeLength"], base="emv-jp", edits=[set_("64.01", "カ" * 25)]),
     C("26 Japanese characters in 64-01", I, ["mpm.field.length"], ["LengthInChars", "EdgeLength", "NameTooLong"],
@@ -77,6 +90,8 @@ PARSE = (
       ["CombiningMark"], base="emv-full", edits=[set_("64.01", DECOMPOSED)]),
     C("LEN in UTF-8 bytes cannot be parsed with character lengths", I, ["mpm.tlv.truncated"],
       ["LengthInUtf8Bytes"], base="emv-jp", edits=[set_("64.01", JA_NAME), length("64.01", "utf8")]),
+    C("NFD Japanese keeps its combining voiced marks in the tree", V, ["mpm.tlv.length"], ["CombiningMark"],
+      base="emv-jp", edits=[set_("64.01", JA_NFD)]),
     C("LEN in UTF-16 units with 𠮷 cannot be parsed", I, ["mpm.tlv.length"], ["LengthInUtf16Units"],
       base="emv-jp", edits=[set_("64.01", ASTRAL), length("64.01", "utf16")]),
 )
