@@ -154,3 +154,11 @@ def _json(r: httpx.Response) -> Any:
         return r.json()
     except ValueError:
         return {}
+
+
+def all_apps(http: httpx.Client, *, sim_base: str, registry: Registry, language: str = "ja",
+             wallets: Sequence[str] | None = None, **options: Any) -> dict[str, WalletApp]:
+    """One app per wallet (default: the eight of DESIGN §6), same user language and registry."""
+    from qrinterop.simulators.wallets import WALLET_IDS
+    return {w: WalletApp(w, http, sim_base=sim_base, registry=registry, language=language, **options)
+            for w in (wallets or WALLET_IDS)}

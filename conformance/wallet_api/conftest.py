@@ -44,7 +44,10 @@ class Iut:
 
     def __init__(self, base: str, http: httpx.Client) -> None:
         self.base, self.http = base.rstrip("/"), http
-        r = http.get(f"{self.base}/_sim/health")
+        try:
+            r = http.get(f"{self.base}/_sim/health")
+        except httpx.TransportError as exc:
+            pytest.exit(f"--wallet-url {base}: cannot reach GET /_sim/health ({type(exc).__name__}: {exc})", returncode=2)
         if r.status_code != 200:
             pytest.exit(f"--wallet-url {base}: GET /_sim/health answered HTTP {r.status_code}; the IUT must offer "
                         "the control API subset listed in docs/unified-code.md", returncode=2)

@@ -169,3 +169,17 @@ def test_an_order_that_expires_while_a_wallet_holds_it_cannot_be_paid_late(world
     assert not world.app("merpay").pay(world.app("merpay").scan(png)).ok
     world.reconcile()
     assert world.gw.ledger() == [] and world.unique_events("order.paid", oid) == []
+
+
+def test_a_code_for_an_order_the_gateway_never_issued_is_refused(world) -> None:
+    from qrinterop.simulators.apps import all_apps
+    from qrinterop.simulators.gateway import unified_payload
+    payload = unified_payload(world.gw.merchant, amount=500, reference="ONOSUCHORDER0000")
+    apps = all_apps(world.http, sim_base=world.sim_base, registry=world.registry)
+    assert len(apps) == 8
+    for wallet in ("paypay", "wechatpay"):
+        shown = apps[wallet].scan(render_png(payload).data)
+        assert shown.accepted                                   # a well-formed code…
+        paid = apps[wallet].pay(shown)
+        assert not paid.ok and paid.layer == "gateway" and paid.code == "ORDER_NOT_FOUND"   # …for no order
+    assert world.journal("paypay", "createQRCode") == [] and world.gw.ledger() == []
