@@ -62,7 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in ("rule(id): the rule a conformance test checks (one marker per rule)",
                  "profile(name): the profile of a conformance test",
                  "op(name): the IUT operation a conformance test exercises",
-                 "kind(name): vector | property | mutation | differential"):
+                 "kind(name): vector | property | mutation | differential | wallet-api"):
         config.addinivalue_line("markers", line)
     from qrinterop.paths import VECTORS_DIR
     vectors = Path(config.getoption("vectors") or VECTORS_DIR)
@@ -281,8 +281,10 @@ def _initial_meta(item: pytest.Item) -> dict | None:
     kind_name = kind.kwargs.get("name", "property")
     params = getattr(getattr(item, "callspec", None), "params", {})
     name = "-".join(map(str, params.values())) or getattr(item, "originalname", item.name).removeprefix("test_").replace("_", "-")
-    return {"id": f"{'mutation' if kind_name == 'mutation' else 'property'}/{name}", "kind": kind_name,
-            "part": "codec", "feature": profile.kwargs.get("name") if profile else None,
+    prefix = "property" if kind_name in ("property", "differential") else kind_name
+    return {"id": f"{prefix}/{name}", "kind": kind_name,
+            "part": "wallet-api" if kind_name == "wallet-api" else "codec",
+            "feature": profile.kwargs.get("name") if profile else None,
             "operation": op.kwargs.get("name") if op else None,
             "rules": [m.kwargs["id"] for m in item.iter_markers("rule") if "id" in m.kwargs]}
 

@@ -105,3 +105,15 @@ def test_close_is_idempotent_and_later_calls_fail_cleanly(fake):
     fake.close()
     fake.close()
     assert fake.parse("y").category == TRANSPORT
+
+
+def test_serve_exposes_the_reference_over_jsonl():
+    iut = JsonLinesIut(f"jsonl:{sys.executable} -m qrinterop.iut.serve --jsonl", timeout=10.0)
+    try:
+        assert iut.hello().name == "qrinterop-reference"
+        reply = iut.parse("000201" + "5303392" + "5303392")
+        assert reply.rejected and reply.error["code"] == "mpm.tlv.duplicate"
+        good = iut.call("build", {"objects": [{"id": "00", "value": "01"}], "mode": "mpm"})
+        assert good.ok and good.result["payload"].startswith("0002016304")
+    finally:
+        iut.close()
