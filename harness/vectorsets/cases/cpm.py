@@ -105,6 +105,11 @@ VALIDATE = (
       cpm=(PFI, t("61", AID, TRACK2, p("9F24", h("p" * 29))))),
     C("Track 2 without the 'D' separator", I, ["cpm.track2.format"], ["Basic"],
       cpm=(PFI, t("61", AID, p("57", "1234567890123458119122011234")))),
+    C("9F19 Token Requestor ID with a hex letter (it is n: BCD digits)", I, ["cpm.field.format"], ["Basic"],
+      cpm=(PFI, t("61", AID, TRACK2, p("9F19", "00012345678A")))),
+    C("transparent template 63 holding what would break POI rules (57 twice): opaque to the POI", V,
+      ["cpm.duplicate", "cpm.track2.format"], ["CpmTemplates"],
+      cpm=(PFI, t("61", AID, TRACK2, t("63", p("57", "12"), p("57", "34"))))),
     C("Issuer URL with http:", I, ["cpm.issuer_url.scheme"], ["Basic"],
       cpm=(PFI, t("61", AID, TRACK2, p("5F50", h("http://bank.example"))))),
 )
