@@ -47,7 +47,7 @@ def test_hang_costs_at_most_its_timeout_and_the_next_request_works(fake):
     reply = fake.parse("HANG")
     waited = time.monotonic() - start
     assert reply.category == TIMEOUT and "1 s timeout" in reply.failure
-    assert 0.9 <= waited < 2.0, waited
+    assert 0.95 <= waited < 1.5, waited   # its timeout, plus scheduling on a busy machine
     assert fake.parse("next").result == {"echo": "next"}
 
 
