@@ -131,7 +131,7 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
     ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
     argv = ["-c", str(ini), "--rootdir", str(root), "-p", "no:cacheprovider", "-q",
             "--pyargs", "qrinterop.conformance", "--iut", plan["spec"], "--vectors", str(plan["vectors"]),
-            "--run-record", str(out / "run.json"), "--junitxml", str(out / "junit.xml"),
+            "--run-record", str(out / "run.json"),
             "--iut-timeout", str(args.timeout), "-W", "ignore::pytest.PytestUnraisableExceptionWarning"]
     if _has_allure():
         argv += ["--alluredir", str(out / "allure-results"), "--clean-alluredir"]
@@ -276,21 +276,13 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _build_reports(run_json: Path, out: Path) -> str:
+    from qrinterop.reports.build import build_reports
     try:
-        import qrinterop.reports as reports
-    except ImportError:
-        return "reports: qrinterop.reports is missing; wrote run.json and junit.xml only"
-    builder = getattr(reports, "build_reports", None)
-    if builder is None:
-        try:
-            from qrinterop.reports import build as build_module
-            builder = getattr(build_module, "build_reports", None)
-        except ImportError:
-            builder = None
-    if builder is None:
-        return "reports: no report builder (qrinterop.reports.build_reports) yet; wrote run.json and junit.xml only"
-    try:
-        written = builder(run_json, out)
+        built = build_reports(run_json, out)
     except Exception as exc:  # a report writer failing must not change the verdict
         return f"reports: the report builder failed: {type(exc).__name__}: {exc}"
-    return f"reports: written to {out}" + (f" ({', '.join(map(str, written))})" if isinstance(written, (list, tuple)) else "")
+    lines = [f"reports: written to {out} (certification.json/.md/.html, junit.xml, allure-results/)"]
+    if built.allure_report is not None:
+        lines.append(f"allure HTML: {built.allure_report}")
+    lines += [f"note: {note}" for note in built.notes]
+    return "\n".join(lines)

@@ -25,9 +25,15 @@ def _violations(payload: str, profile: str) -> list[tuple[str, str, str]]:
     return [(v.rule, str(v.level), v.message) for v in report.violations]
 
 
+def _wallet_rules() -> list[dict]:
+    from qrinterop.conformance.wallet_api.catalogue import wallet_rules
+    return wallet_rules()
+
+
 def rule_levels() -> dict[str, str]:
     from qrinterop.rules import catalogue
     levels = {r["id"]: r["level"] for r in SUITE_RULES}
+    levels.update({r["id"]: r["level"] for r in _wallet_rules()})
     levels.update({r.id: str(r.level) for r in catalogue()})
     return levels
 
@@ -38,6 +44,6 @@ def reference_oracle() -> Oracle:
 
 
 def catalogue_dicts() -> list[dict]:
-    """Every rule a run can name: the catalogue's, then the suite's own."""
+    """Every rule a run can name: the catalogue's, the suite's own, and the wallet APIs'."""
     from qrinterop.rules import catalogue
-    return [r.to_dict() for r in catalogue()] + [dict(r) for r in SUITE_RULES]
+    return [r.to_dict() for r in catalogue()] + [dict(r) for r in SUITE_RULES] + _wallet_rules()

@@ -41,6 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--iut-timeout", type=float, default=5.0, metavar="S", help="per-request timeout (jsonl, http)")
     group.addoption("--qr-examples", type=int, default=None, metavar="N",
                     help="hypothesis examples per property test (default: small, see docs/conformance.md)")
+    # With --pyargs pytest reads the command line before any conftest, so the wallet API suite's
+    # options are registered here too (adding them twice is harmless).
+    from qrinterop.conformance.wallet_api.options import add_options
+    add_options(parser)
 
 
 @dataclass
@@ -325,7 +329,7 @@ class Recorder:
                                     "rules": list(outcome.rules) or list(meta.get("rules") or []),
                                     "category": outcome.category, "evidence": evidence}
         _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence,
-                         png if outcome.status != "passed" else None)
+                         png if outcome.status != "passed" else None, outcome.category)
         if outcome.status == "failed":
             pytest.fail(outcome.message, pytrace=False)
         if outcome.status == "skipped":
@@ -406,11 +410,16 @@ def _expected_reason(expected: dict[str, str], record: dict) -> str | None:
 _SEVERITY = {"MUST": "critical", "SHOULD": "normal", "MAY": "minor"}
 
 
-def _allure_describe(meta: dict, rules: list[str], evidence: dict, png: bytes | None) -> None:
+def _allure_describe(meta: dict, rules: list[str], evidence: dict, png: bytes | None,
+                     category: str | None = None) -> None:
     try:
         import allure
     except ImportError:
         return
+    from qrinterop.runrecord import redact
+    evidence = redact(evidence)  # Allure attachments are report files too: no secrets in them
+    if category:
+        allure.dynamic.label("category", category)
     from qrinterop.conformance.oracle import reference_oracle
     levels = reference_oracle().levels
     allure.dynamic.epic(meta.get("part", "codec"))

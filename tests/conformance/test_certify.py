@@ -4,6 +4,7 @@ jsonl, a hang costs its timeout only, an interrupted run leaves run.json with co
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,9 @@ def certify(tmp_path: Path, *args: str, reports: bool = False, timeout: float = 
     out = tmp_path / "out"
     proc = subprocess.run([*QRINTEROP, "certify", "--vectors", str(FIXTURE_VECTORS), "--out", str(out), *args,
                            *(() if reports else ("--no-reports",))],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          # no Allure HTML here: on a fresh machine it would install from npm inside a test
+                          env={**os.environ, "QRINTEROP_ALLURE_HTML": "0"})
     run = out / "run.json"
     return proc, (json.loads(run.read_text()) if run.is_file() else None)
 
