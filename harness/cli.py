@@ -15,15 +15,15 @@ from typing import Sequence
 from qrinterop import __version__
 from qrinterop.errors import QrInteropError, UsageError
 
-COMMAND_MODULES = (
-    "qrinterop.emv.commands",          # parse, build, validate, explain, rules
-    "qrinterop.imaging.commands",      # render, scan
-    "qrinterop.vectorsets.commands",   # vectors generate|verify|export|diff|stats
-    "qrinterop.conformance.commands",  # certify
-    "qrinterop.reports.commands",      # report diff
-    "qrinterop.simulators.commands",   # serve
-    "qrinterop.simulators.demo_commands",  # demo
-)
+COMMAND_MODULES = {
+    "qrinterop.emv.commands": ("parse", "build", "validate", "explain", "rules"),
+    "qrinterop.imaging.commands": ("render", "scan"),
+    "qrinterop.vectorsets.commands": ("vectors",),
+    "qrinterop.conformance.commands": ("certify",),
+    "qrinterop.reports.commands": ("report",),
+    "qrinterop.simulators.commands": ("serve",),
+    "qrinterop.simulators.demo_commands": ("demo",),
+}
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -35,12 +35,20 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> list[str]:
+    """Only the module of the command asked for: `qrinterop validate` should not pay for numpy,
+    pytest and jsonschema being imported by the imaging and report commands. Help needs them all."""
+    first = next((a for a in (argv or []) if not a.startswith("-")), None)
+    chosen = [m for m, commands in COMMAND_MODULES.items() if first in commands]
+    return chosen or list(COMMAND_MODULES)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="qrinterop", description="Interoperability test harness and wallet simulator for "
                      "unified payment QR codes (EMVCo MPM/CPM, JPQR and other national profiles).")
     parser.add_argument("--version", action="version", version=f"qrinterop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -52,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
