@@ -266,9 +266,13 @@ class Simulator:
 
     # ---- consumer side ---------------------------------------------------------------------
     def _resolve(self, uow: UnitOfWork, wallet: str, code: str) -> str:
-        if isinstance(uow.get("payment", code), Payment):
-            return code
-        pid = uow.get("code", f"{wallet}:{self.specs[wallet].normalize_code(code)}")
+        s = self.specs[wallet]
+        key = s.normalize_code(code)
+        for candidate in (code, key):
+            p = uow.get("payment", candidate)
+            if isinstance(p, Payment) and p.wallet == wallet:
+                return candidate
+        pid = uow.get("code", f"{wallet}:{key}") if s.index_codes else None
         if isinstance(pid, str):
             return pid
         raise SimError(Kind.PAYMENT_NOT_FOUND, f"no {wallet} payment or code {code!r}", field="code")

@@ -78,8 +78,9 @@ class Ctx:
     def create_payment(self, p: Payment) -> Payment:
         """Store a new payment and index every code a consumer may scan for it."""
         payments.create_payment(self.uow, p)
-        for code in self.spec.code_of(p):
-            self.uow.put("code", f"{p.wallet}:{code}", p.payment_id)
+        if self.spec.index_codes:
+            for code in self.spec.code_of(p):
+                self.uow.put("code", f"{p.wallet}:{code}", p.payment_id)
         return p
 
     def payment(self, merchant_payment_id: str, *, field: str = "") -> Payment:
@@ -98,7 +99,8 @@ class Ctx:
         return p
 
     def payment_by_code(self, code: str, *, field: str = "") -> Payment:
-        pid = self.uow.get("code", f"{self.spec.id}:{self.spec.normalize_code(code)}")
+        key = self.spec.normalize_code(code)
+        pid = key if not self.spec.index_codes else self.uow.get("code", f"{self.spec.id}:{key}")
         if not isinstance(pid, str):
             raise SimError(Kind.PAYMENT_NOT_FOUND, f"no code {code!r}", field=field)
         return self.payment_by_id(pid, field=field)
@@ -138,7 +140,8 @@ class WalletSpec:
     is_final: Callable[[SimResponse], bool] = lambda r: r.status < 300
     content_type: str = "application/json"
     code_of: Callable[[Payment], list[str]] = lambda p: []   # what a consumer may scan for this payment
-    normalize_code: Callable[[str], str] = lambda c: c         # scanned content -> an indexed code
+    normalize_code: Callable[[str], str] = lambda c: c         # scanned content -> an indexed code or payment id
+    index_codes: bool = True                                   # False: codes are derived from the payment id
     client_signer: Callable[..., dict[str, str]] | None = None
     doc: str = ""
 

@@ -119,20 +119,34 @@ def _deeplink(code_id: str) -> str:
     return f"paypay://payment?link_key={code_id.encode().hex()}"
 
 
+def code_id_for(payment_id: str) -> str:
+    """The QR code id of a payment: `04-` + its paymentId in base 36. Derived, so that 100,000
+    payments need no code index and no stored code (memory, see docs/perf-simulators.md)."""
+    n, chars = int(payment_id), []
+    while n:
+        n, d = divmod(n, 36)
+        chars.append(_ALPHABET[d])
+    return "04-" + "".join(reversed(chars)).rjust(16, "0")
+
+
 def _code_from_scan(content: str) -> str:
+    """Scanned content (code id, QR URL or deeplink) -> the payment id it stands for."""
     if content.startswith(_code_url("")):
-        return content[len(_code_url("")):]
-    if "link_key=" in content:
+        content = content[len(_code_url("")):]
+    elif "link_key=" in content:
         try:
-            return bytes.fromhex(content.split("link_key=", 1)[1]).decode()
-        except ValueError:
+            content = bytes.fromhex(content.split("link_key=", 1)[1]).decode()
+        except (ValueError, UnicodeDecodeError):
             return content
+    if content.startswith("04-") and content[3:].isalnum():
+        return str(int(content[3:], 36))
     return content
 
 
 def _code_data(p: Payment) -> dict[str, Any]:
     m = p.meta
-    data = {"codeId": m["codeId"], "url": _code_url(m["codeId"]), "deeplink": _deeplink(m["codeId"]),
+    code_id = code_id_for(p.payment_id)
+    data = {"codeId": code_id, "url": _code_url(code_id), "deeplink": _deeplink(code_id),
             "expiryDate": int(p.expires_at or 0),
             "merchantPaymentId": p.merchant_payment_id, "amount": _money(p.amount, p.currency),
             "codeType": "ORDER_QR", "requestedAt": m.get("requestedAt", int(p.created_at)),
@@ -175,10 +189,8 @@ def _refund_data(r: payments.Refund, status: str) -> dict[str, Any]:
 # ---- handlers (operationId → function) -------------------------------------------------------------
 def create_qr_code(ctx: Ctx) -> SimResponse:
     b = ctx.body
-    code_id = ctx.new_id("code")
     meta = {k: b[k] for k in ("orderDescription", "storeId", "storeInfo", "terminalId", "redirectUrl",
                               "redirectType", "authorizationExpiry", "requestedAt") if k in b}
-    meta["codeId"] = code_id      # url and deeplink are derived from it: less to keep per payment
     p = Payment(WALLET, ctx.merchant.merchant_id, ctx.new_id("payment"), b["merchantPaymentId"],
                 b["amount"]["amount"], b["amount"]["currency"], State.CREATED, ctx.now,
                 expires_at=ctx.now + CODE_TTL, capture=not b.get("isAuthorization", False), updated_at=ctx.now,
@@ -273,12 +285,6 @@ _ALPHABET = string.digits + string.ascii_uppercase
 
 
 def new_id(kind: str, rng: Any) -> str:
-    if kind == "code":
-        n, chars = rng.getrandbits(83), []
-        for _ in range(16):
-            n, d = divmod(n, 36)
-            chars.append(_ALPHABET[d])
-        return "04-" + "".join(chars)
     return str(rng.randrange(10**17, 10**18))
 
 
@@ -332,7 +338,6 @@ SPEC = WalletSpec(
                  "capturePayment": Idempotency("capture", lambda b: b["merchantCaptureId"])},
     notification=notification,
     # index the code id only; a scanned URL or deeplink is reduced to it
-    code_of=lambda p: [p.meta["codeId"]] if "codeId" in p.meta else [],  # type: ignore[list-item]
-    normalize_code=_code_from_scan,
+    code_of=lambda p: [code_id_for(p.payment_id)], index_codes=False, normalize_code=_code_from_scan,
     client_signer=sign_request,
 )

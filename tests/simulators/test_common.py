@@ -89,14 +89,24 @@ def test_bad_input_gets_the_wallets_own_error_and_writes_nothing(env: Env, w: st
     assert env.call(w, "POST", path, body).status_code in (200, 201)       # and the store still works
 
 
+# The wallet's code for an outage (503), a server error (500) and rate limiting (429).
+FAULT_CODES = {"paypay": ("MAINTENANCE_MODE", "INTERNAL_SERVER_ERROR", "RATE_LIMIT"),
+               "linepay": ("9000", "9000", "9000"),
+               "wechatpay": ("SYSTEM_ERROR", "SYSTEM_ERROR", "FREQUENCY_LIMITED"),
+               "alipayplus": ("UNKNOWN_EXCEPTION", "UNKNOWN_EXCEPTION", "REQUEST_TRAFFIC_EXCEED_LIMIT")}
+
+
 @pytest.mark.parametrize("w", WALLET_IDS)
 def test_request_faults(env: Env, w: str) -> None:
     path, body = create_request(env, w, "f")
     code = _code(w)
+    unavailable, server_error, limited = FAULT_CODES.get(w, ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR", "RATE_LIMITED"))
     r = env.call(w, "POST", path, body, fault="error=503")
-    assert r.status_code == 503 and code(r)
+    assert (r.status_code, code(r)) == (503, unavailable)
+    r = env.call(w, "POST", path, body, fault="error=500")
+    assert (r.status_code, code(r)) == (500, server_error)
     r = env.call(w, "POST", path, body, fault="ratelimit=7")
-    assert r.status_code == 429 and r.headers["retry-after"] == "7" and code(r)
+    assert (r.status_code, code(r)) == (429, limited) and r.headers["retry-after"] == "7"
     started = time.perf_counter()
     r = env.call(w, "POST", path, {**body}, fault="latency=250ms")
     assert time.perf_counter() - started >= 0.25 and r.status_code in (200, 201)

@@ -63,6 +63,8 @@ def test_close_and_errors(env: Env) -> None:
     assert env.call(W, "GET", f"/v3/pay/transactions/out-trade-no/wx-close-1?mchid={MCH}").json()["trade_state"] == "CLOSED"
     code_url = env.control("GET", "/payments/wechatpay").json()["payments"][0]["codes"][0]
     assert env.control("POST", "/consumer/wechatpay/pay", {"code": code_url}).status_code == 400   # closed: cannot pay
+    closed_refund = {"out_trade_no": "wx-close-1", "out_refund_no": "r-closed", "amount": {"refund": 1, "total": 100, "currency": "JPY"}}
+    assert err(env.call(W, "POST", "/v3/refund/domestic/refunds", closed_refund)) == (400, "ORDER_CLOSED")
     assert err(env.call(W, "GET", f"/v3/pay/transactions/out-trade-no/nope12345?mchid={MCH}")) == (404, "ORDER_NOT_EXIST")
     assert err(env.call(W, "GET", f"/v3/pay/transactions/id/4200000000000?mchid={MCH}")) == (404, "ORDER_NOT_EXIST")
     assert err(env.call(W, "GET", "/v3/refund/domestic/refunds/none")) == (404, "RESOURCE_NOT_EXISTS")
