@@ -122,7 +122,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state.record = RunRecord(iut=iut_info, vectors={"dir": str(state.vectors_dir),
                                                     "manifestSha256": manifest_sha256(state.vectors_dir),
                                                     "sets": sets},
-                             rules=catalogue_dicts(),
+                             rules=catalogue_dicts(wallet_api=_is_wallet_api_run(session.config)),
                              expectedFailuresFile=session.config.getoption("expected_failures"))
     write_run_record(state.record, state.record_path)
     state.flusher = _Flusher(state.record, state.record_path)
@@ -162,6 +162,10 @@ class _Flusher:
     def close(self) -> None:
         self.stop.set()
         self.thread.join(timeout=5)
+
+
+def _is_wallet_api_run(config: pytest.Config) -> bool:
+    return bool(config.getoption("wallet_url", None)) or any("wallet_api" in str(a) for a in config.args)
 
 
 def _is_distributed(config: pytest.Config) -> bool:
