@@ -3,13 +3,15 @@
 Every wallet is mounted under its id (`/paypay/v2/codes`), the control API under `/_sim`.
 Handlers are synchronous and short (no I/O but the store), so they run on the event loop
 without a thread hop; latency and timeout faults sleep asynchronously. A background task
-delivers due webhooks every 200 ms.
+delivers due webhooks every 200 ms and keeps long-lived records out of the cyclic GC's way.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import time
 from typing import AsyncIterator
 
 import httpx
@@ -25,6 +27,7 @@ from qrinterop.simulators.simulator import Simulator
 log = logging.getLogger("qrinterop.simulators.server")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 DELIVERY_INTERVAL = 0.2
+FREEZE_INTERVAL = 1.0
 
 
 def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
@@ -42,9 +45,19 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
             await asyncio.sleep(resp.delay)
         return Response(resp.body, status_code=resp.status, headers=resp.headers)
 
-    async def deliver_forever() -> None:
+    async def background() -> None:
+        frozen_at = time.monotonic()
         while True:
             await asyncio.sleep(DELIVERY_INTERVAL)
+            if time.monotonic() - frozen_at >= FREEZE_INTERVAL:
+                # The store holds every record for the life of the server; a full cyclic-GC pass
+                # over 100k+ of them paused the loop for ~60 ms (p99 of 50 ms under load). Young
+                # garbage is collected first, then the survivors leave the GC's scan for good.
+                gc.collect(1)
+                gc.freeze()
+                frozen_at = time.monotonic()
+            if not deliver_webhooks:
+                continue
             try:
                 await deliver_due_async(sim, state["client"])
             except Exception:   # keep delivering; one bad webhook must not stop the loop
@@ -53,12 +66,11 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state["client"] = httpx.AsyncClient(timeout=5.0)
-        task = asyncio.create_task(deliver_forever()) if deliver_webhooks else None
+        task = asyncio.create_task(background())
         try:
             yield
         finally:
-            if task:
-                task.cancel()
+            task.cancel()
             await state["client"].aclose()
 
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
