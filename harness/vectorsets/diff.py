@@ -21,7 +21,8 @@ def _cases(root: Path) -> dict[str, dict[int, dict]]:
 
 def diff_trees(old: Path, new: Path) -> dict[str, Any]:
     """{"sets": {name: {"old": v, "new": v, "added": [tcId], "removed": [tcId], "changed": [{tcId, fields}]}},
-    "payloads": {"added": [[set, tcId, payload]], "removed": […]}} — only sets that differ."""
+    "payloads": {"added": [[set, tcId, payload]], "removed": […], "verdictChanged": [[set, tcId, payload,
+    old result, new result]]}} — only sets that differ."""
     a, b = _cases(old), _cases(new)
     sets: dict[str, Any] = {}
     for name in sorted(set(a) | set(b)):
@@ -37,17 +38,35 @@ def diff_trees(old: Path, new: Path) -> dict[str, Any]:
                  "changed": changed}
         if entry["added"] or entry["removed"] or entry["changed"] or entry["old"] != entry["new"]:
             sets[name] = entry
-    old_payloads = {(n, t["operation"], t["profile"], t["payload"]): tc for n, cs in a.items() for tc, t in cs.items()}
-    new_payloads = {(n, t["operation"], t["profile"], t["payload"]): tc for n, cs in b.items() for tc, t in cs.items()}
+    old_payloads = _by_payload(a)
+    new_payloads = _by_payload(b)
+    both = sorted(set(old_payloads) & set(new_payloads))
     payloads = {
-        "added": [[k[0], new_payloads[k], k[3]] for k in sorted(set(new_payloads) - set(old_payloads))],
-        "removed": [[k[0], old_payloads[k], k[3]] for k in sorted(set(old_payloads) - set(new_payloads))]}
+        "added": [[k[0], new_payloads[k]["tcId"], k[3]] for k in sorted(set(new_payloads) - set(old_payloads))],
+        "removed": [[k[0], old_payloads[k]["tcId"], k[3]] for k in sorted(set(old_payloads) - set(new_payloads))],
+        # the same payload (wherever its tcId went) now judged differently: the change that matters
+        "verdictChanged": [[k[0], new_payloads[k]["tcId"], k[3], old_payloads[k]["result"], new_payloads[k]["result"]]
+                           for k in both if _verdict(old_payloads[k]) != _verdict(new_payloads[k])]}
     return {"sets": sets, "payloads": payloads}
+
+
+def _by_payload(cases: dict[str, dict[int, dict]]) -> dict[tuple, dict]:
+    return {(n, t["operation"], t["profile"], t["payload"], _image_key(t)): t
+            for n, cs in cases.items() for t in cs.values()}
+
+
+def _image_key(test: dict) -> str:
+    expected = test.get("expected") or {}
+    return f"{expected.get('variant', '')}/{expected.get('distortion', '')}"
+
+
+def _verdict(test: dict) -> tuple:
+    return (test["result"], tuple(test["rules"]))
 
 
 def render(result: dict[str, Any]) -> str:
     lines = []
-    if not result["sets"] and not result["payloads"]["added"] and not result["payloads"]["removed"]:
+    if not result["sets"] and not any(result["payloads"].values()):
         return "no differences"
     for name, e in result["sets"].items():
         lines.append(f"{name}: {e['old'] or '(absent)'} -> {e['new'] or '(absent)'}")
@@ -63,4 +82,6 @@ def render(result: dict[str, Any]) -> str:
             lines.append(f"payloads {label}: {len(items)}")
             for name, tc, payload in items:
                 lines.append(f"  {sign} {name}/{tc} {payload[:70]!r}{'…' if len(payload) > 70 else ''}")
+    for name, tc, payload, before, after in result["payloads"]["verdictChanged"]:
+        lines.append(f"  ! {name}/{tc} {before} -> {after}: {payload[:60]!r}{'…' if len(payload) > 60 else ''}")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 
@@ -78,7 +79,7 @@ def test_changed_cases_bump_the_version_and_diff_lists_them(tmp_path):
     assert changed[1] == ["comment"]
     assert 9 in changed and "payload" in changed[9]  # tcIds after the removed case shift
     payloads = diff_trees(old, new)["payloads"]
-    assert len(payloads["removed"]) == 1 and len(payloads["added"]) == 1
+    assert len(payloads["removed"]) == 1 and len(payloads["added"]) == 1 and payloads["verdictChanged"] == []
 
     only_comment = tmp_path / "patch"
     generate(only_comment, "2026-01-01", sets=[original])
@@ -140,3 +141,16 @@ def test_stats_flags_index(generated, capsys):
     crc = load(generated / "mpm-crc.json")
     lower = [t["tcId"] for g in crc["testGroups"] for t in g["tests"] if "LowercaseCrc" in t["flags"]]
     assert index["LowercaseCrc"]["cases"]["mpm-crc"] == lower
+
+
+def test_diff_reports_a_payload_whose_verdict_changed(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    original = next(s for s in load_sets(["mpm-crc"]))
+    generate(old, DATE, sets=[original])
+    shutil.copytree(old, new)
+    doc = load(new / "mpm-crc.json")
+    case = doc["testGroups"][0]["tests"][5]
+    case.update(result="invalid")  # as if the reference had changed its mind about lower-case CRCs
+    (new / "mpm-crc.json").write_text(json.dumps(doc), encoding="utf-8")
+    changed = diff_trees(old, new)["payloads"]["verdictChanged"]
+    assert changed == [["mpm-crc", 6, case["payload"], "acceptable", "invalid"]]
