@@ -5,7 +5,7 @@ sub-package is picked up without editing a hand-kept list.
 """
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 
 ROOTS = {
     "qrinterop": "harness",
@@ -28,5 +28,9 @@ def _packages() -> tuple[list[str], dict[str, str]]:
     return packages, package_dir
 
 
+# Optional C scanner for the MPM codec (harness/emv/_mpmscan.c). optional=True: a machine without
+# a C compiler or Python headers still installs, and qrinterop.emv.mpm falls back to pure Python.
+ACCELERATORS = [Extension("qrinterop.emv._mpmscan", ["harness/emv/_mpmscan.c"], optional=True)]
+
 packages, package_dir = _packages()
-setup(packages=packages, package_dir=package_dir)
+setup(packages=packages, package_dir=package_dir, ext_modules=ACCELERATORS)

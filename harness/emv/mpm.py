@@ -11,6 +11,7 @@ raises `MpmError` for the first structural problem. `build_mpm` writes a payload
 """
 from __future__ import annotations
 
+import os
 from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from qrinterop.emv.crc import CRC_TAG, crc_hex
@@ -178,6 +179,24 @@ def _structure_issue(text: str, i: int, end: int, prefix: str, issues: list[Viol
 _NO_TEMPLATES: frozenset[str] = frozenset()
 
 
+def _load_accelerator():
+    """The optional C scanner (`_mpmscan.c`, built by setup.py when a compiler is there), or None.
+    It reads only regular payloads and answers None for anything else, so the Python scanner
+    below stays the one that words every issue. QRINTEROP_PURE_PYTHON=1 forces pure Python."""
+    if os.environ.get("QRINTEROP_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from qrinterop.emv import _mpmscan
+    except ImportError:
+        return None
+    _mpmscan.configure(DataObject, ROOT_TEMPLATES, ADF_TEMPLATES)
+    return _mpmscan.scan
+
+
+_accelerated_scan = _load_accelerator()
+ACCELERATED = _accelerated_scan is not None  # reported by the benchmark and docs/perf-codec.md
+
+
 def scan_mpm(payload: str) -> MpmPayload:
     """Read every object that can be read; structural problems become `issues` (never raises
     for any `str`). Order, CRC and field rules are the validator's job, not the scanner's."""
@@ -187,9 +206,19 @@ def scan_mpm(payload: str) -> MpmPayload:
         issue = Violation("mpm.payload.size", f"input is {len(payload)} characters; refusing to scan more than "
                           f"{MAX_INPUT_LENGTH} (a QR payload is at most 512)", "", 0, None)
         return MpmPayload(payload, (), (issue,))
+    if _accelerated_scan is not None:
+        objects = _accelerated_scan(payload)
+        if objects is not None:  # regular TLV: no issue to report
+            return _new(MpmPayload, (payload, objects, ()))
+    return _scan_python(payload)
+
+
+def _scan_python(payload: str) -> MpmPayload:
+    """The pure-Python scan of a `str` within MAX_INPUT_LENGTH (every payload, when not accelerated;
+    irregular ones otherwise). Tests run it beside the accelerator on the same inputs."""
     issues: list[Violation] = []
     objects = _scan(payload, 0, len(payload), "", ROOT_TEMPLATES, issues)
-    return MpmPayload(payload, objects, tuple(issues))
+    return _new(MpmPayload, (payload, objects, tuple(issues)))
 
 
 def parse_mpm(payload: str) -> MpmPayload:

@@ -112,6 +112,7 @@ _PERCENT = re.compile(r"\d{1,2}(\.\d{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONSUMER_REQUEST = re.compile(r"(?!.*(.).*\1)[AME]{1,3}")
 _MANDATORY = ("00", "52", "53", "58", "59", "60")
+_HEX = frozenset("0123456789abcdefABCDEF")
 _MAI_IDS = d.MAI_PRIMITIVE | d.MAI_TEMPLATES
 _SPECS_AT = {"": d.ROOT, "62": d.ADDITIONAL_DATA, "64": d.LANGUAGE}
 
@@ -127,54 +128,73 @@ def _format_ok(fmt: str, v: str) -> bool:
 _FORMAT_WORDS = {"N": "digits 0-9", "ans": "printable ASCII (0x20-0x7E)", "S": "characters other than controls"}
 
 
-def _compile(specs: dict) -> dict[str, tuple[str, int, int, int, object]]:
-    """Per ID: (format, min, max, flag, spec) with flag 1 = RFU, 2 = v1.1 addition — flat tuples
-    so the per-object loop below unpacks instead of calling and looking up attributes."""
-    return {k: (v.fmt, v.min_len, v.max_len, 1 if v.rfu else 2 if v.since == "1.1" else 0, v)
+# Formats as ranks, so that one comparison says whether a value's format can still be wrong once
+# the whole payload is known to be clean: S < ans < N (N is always checked, see `_skip_rank`).
+_S, _ANS, _N = 1, 2, 3
+_RANK = {"S": _S, "ans": _ANS, "N": _N}
+
+
+def _compile(specs: dict) -> dict[str, tuple[int, int, int, int, object, str]]:
+    """Per ID: (format rank, min, max, flag, spec, format) with flag 1 = RFU, 2 = v1.1 addition —
+    flat tuples so the per-object loop below unpacks instead of calling and looking up attributes."""
+    return {k: (_RANK[v.fmt], v.min_len, v.max_len, 1 if v.rfu else 2 if v.since == "1.1" else 0, v, v.fmt)
             for k, v in specs.items()}
 
 
-_FAST = {id(d.ROOT): _compile(d.ROOT), id(d.ADDITIONAL_DATA): _compile(d.ADDITIONAL_DATA),
-         id(d.LANGUAGE): _compile(d.LANGUAGE), id(d.TEMPLATE): _compile(d.TEMPLATE)}
-_FAST_ROOT, _FAST_ADF, _FAST_LANG, _FAST_TEMPLATE = (_FAST[id(x)] for x in (d.ROOT, d.ADDITIONAL_DATA,
+_FAST_ROOT, _FAST_ADF, _FAST_LANG, _FAST_TEMPLATE = (_compile(x) for x in (d.ROOT, d.ADDITIONAL_DATA,
                                                                           d.LANGUAGE, d.TEMPLATE))
 _control = _CONTROL.search
 
 
-def _check_fields(objects: tuple[DataObject, ...], specs: dict, out: Findings) -> None:
-    fast = _FAST[id(specs)]
+def _skip_rank(text: str) -> int:
+    """Formats of rank <= this cannot be violated by any value of `text` (values are substrings):
+    printable ASCII text satisfies ans and S everywhere, text without controls satisfies S. Two C
+    calls over the payload replace a check per object."""
+    if text.isascii() and text.isprintable():
+        return _ANS
+    return _S if _control(text) is None else 0
+
+
+def _check_fields(objects: tuple[DataObject, ...], fast: dict, out: Findings, skip: int) -> None:
+    # One pass per level, in payload order (the order of the findings is part of the output).
+    get = fast.get
     for o in objects:
-        tag, v, offset, path, children = o
-        entry = fast.get(tag)
+        entry = get(o[0])
         if entry is None:
             continue
-        fmt, lo, hi, flag, spec = entry
+        rank, lo, hi, flag, spec, fmt = entry
+        children = o[4]
         if children is not None:  # a template: its children carry the values
-            _check_fields(children, d.ADDITIONAL_DATA if path == "62" else d.LANGUAGE if path == "64"
-                          else d.TEMPLATE, out)
+            path = o[3]
+            _check_fields(children, _FAST_ADF if path == "62" else _FAST_LANG if path == "64"
+                          else _FAST_TEMPLATE, out, skip)
             _check_gui(o, out)
-        elif v:
-            if fmt == "N":
-                ok = v.isascii() and v.isdigit()
-            elif fmt == "ans":
-                ok = v.isascii() and v.isprintable()
+        else:
+            v = o[1]
+            if v:
+                if rank > skip:
+                    if rank == _N:
+                        ok = v.isascii() and v.isdigit()
+                    elif rank == _ANS:
+                        ok = v.isascii() and v.isprintable()
+                    else:
+                        ok = _control(v) is None
+                    if not ok:
+                        bad = next((c for c in v if not _format_ok(fmt, c)), v[:1])
+                        out.add("mpm.field.format", f"{o[3]} {spec.name} must hold {_FORMAT_WORDS[fmt]}; "
+                                f"found {bad!r} (U+{ord(bad):04X})", o[3], o[2] + 4, v)
+                n = len(v)
+                if n < lo or n > hi:
+                    want = f"exactly {hi}" if lo == hi else f"at most {hi}"
+                    out.add("mpm.field.length", f"{o[3]} {spec.name} is {n} characters; {want} allowed",
+                            o[3], o[2] + 4, v)
+        if flag:
+            if flag == 1:
+                out.add("mpm.rfu.id", f"{o[3]} is reserved for future use by EMVCo and must not be generated",
+                        o[3], o[2], o[1])
             else:
-                ok = _control(v) is None
-            if not ok:
-                bad = next((c for c in v if not _format_ok(fmt, c)), v[:1])
-                out.add("mpm.field.format", f"{path} {spec.name} must hold {_FORMAT_WORDS[fmt]}; "
-                        f"found {bad!r} (U+{ord(bad):04X})", path, offset + 4, v)
-            n = len(v)
-            if n < lo or n > hi:
-                want = f"exactly {hi}" if lo == hi else f"at most {hi}"
-                out.add("mpm.field.length", f"{path} {spec.name} is {n} characters; {want} allowed",
-                        path, offset + 4, v)
-        if flag == 1:
-            out.add("mpm.rfu.id", f"{path} is reserved for future use by EMVCo and must not be generated",
-                    path, offset, v)
-        elif flag == 2:
-            out.add("mpm.adf.v11_fields", f"{path} {spec.name} is a v1.1 addition; v1.0 readers treat it as RFU",
-                    path, offset, v)
+                out.add("mpm.adf.v11_fields", f"{o[3]} {spec.name} is a v1.1 addition; v1.0 readers treat it "
+                        "as RFU", o[3], o[2], o[1])
 
 
 def _check_gui(o: DataObject, out: Findings) -> None:
@@ -202,7 +222,7 @@ def _check_crc(p: MpmPayload, crc: DataObject | None, out: Findings) -> None:
     if end != len(text) or p.objects[-1][0] != "63":
         out.add("mpm.order.crc_last", f"{len(text) - end} character(s) follow the CRC's value; "
                 "63 must be the last object", "63", end, text[end:end + 20])
-    if len(value) != 4 or any(c not in "0123456789abcdefABCDEF" for c in value):
+    if len(value) != 4 or not _HEX.issuperset(value):
         out.add("mpm.crc.format", f"63 must be four hex digits, found {value!r}", "63", offset + 4, value)
         return
     if not value.isupper() and not value.isdigit():
@@ -260,7 +280,7 @@ def check_emv(p: MpmPayload, out: Findings) -> None:
                 poi[2] + 4, poi[1])
     if root.keys().isdisjoint(_MAI_IDS):
         out.add("mpm.mai.present", "no Merchant Account Information (IDs 02-51)", "")
-    _check_fields(objects, d.ROOT, out)
+    _check_fields(objects, _FAST_ROOT, out, _skip_rank(text))
     _check_values(root, out)
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qrinterop.emv import mpm
 from qrinterop.emv.mpm import build_mpm, parse_mpm, scan_mpm
 from qrinterop.rules import validate
 from qrinterop.strategies import valid_payloads
@@ -53,7 +54,15 @@ def test_corpus_is_large_and_mixed(inputs) -> None:
     assert sum(isinstance(p, str) and not scan_mpm(p).ok for p in inputs) > 3_000
 
 
-def test_every_output_matches_the_recorded_one(golden, inputs) -> None:
+@pytest.fixture(params=["as-installed", "pure-python"])
+def scanner(request, monkeypatch) -> str:
+    """Run once as installed (C scanner when built) and once with the pure-Python scanner only."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(mpm, "_accelerated_scan", None)
+    return request.param
+
+
+def test_every_output_matches_the_recorded_one(golden, inputs, scanner) -> None:
     bad = [p for p, want in zip(inputs, golden["outputs"])
            if diff.digest(diff.outputs(p, scan_mpm, parse_mpm, validate)) != want]
     assert not bad, f"{len(bad)} of {len(inputs)} inputs differ; first:\n" + "\n".join(_explain(p) for p in bad[:3])
