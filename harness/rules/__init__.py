@@ -98,8 +98,43 @@ def _as_text(payload: str | bytes) -> tuple[str | None, Violation | None]:
     raise UsageError(f"payload must be text or bytes, got {type(payload).__name__}")
 
 
+# profile -> (names, level map, checks) for the profiles whose chain does not depend on the payload
+# (every MPM profile except "auto" and "upi", whose URI form is decided per payload). Keyed by
+# profile name only: the rule catalogue is static once loaded, so this is compiled once per name.
+_PLANS: dict[str, tuple[tuple[str, ...], dict[str, str], tuple]] = {}
+
+
+def _plan(profile: str) -> tuple[tuple[str, ...], dict[str, str], tuple]:
+    names = _chain(profile)
+    plan = (names, _levels(names), tuple(get_profile(n).check for n in names))
+    if profile not in ("auto", "upi", "cpm"):
+        _PLANS[profile] = plan
+    return plan
+
+
 def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
     """Every violation of `payload` under `profile` ("emv", "jpqr", …, "cpm", or "auto")."""
+    plan = _PLANS.get(profile) if type(payload) is str else None
+    if plan is not None:  # the hot path: text under a fixed MPM profile, nothing decided per call
+        from qrinterop.emv.mpm import scan_mpm
+        names, levels, checks = plan
+        parsed = scan_mpm(payload)
+        out = Findings(levels)
+        try:
+            for check in checks:
+                check(parsed, out)
+        except UnicodeEncodeError as exc:
+            out.items.append(_surrogate(payload, exc))
+        return ValidationReport(payload, profile, list(names), out.items, parsed)
+    return _validate(payload, profile)
+
+
+def _surrogate(text: str, exc: UnicodeEncodeError) -> Violation:
+    return Violation("mpm.payload.utf8", f"character U+{ord(text[exc.start]):04X} at offset {exc.start} is a lone "
+                     "surrogate and cannot be encoded as UTF-8", "", exc.start, text[exc.start])
+
+
+def _validate(payload: str | bytes, profile: str) -> ValidationReport:
     text, problem = _as_text(payload)
     if profile != "auto":
         get_profile(profile)  # unknown names are a usage error, before any work
@@ -116,15 +151,13 @@ def validate(payload: str | bytes, profile: str = "emv") -> ValidationReport:
     else:
         from qrinterop.emv.mpm import scan_mpm
         parsed = scan_mpm(text)
-        names = ("emv", *detect_profiles(parsed)) if profile == "auto" else _chain(profile)
+        names = ("emv", *detect_profiles(parsed)) if profile == "auto" else _plan(profile)[0]
     out = Findings(_levels(names))
     try:
         for name in names:
             get_profile(name).check(parsed, out)
     except UnicodeEncodeError as exc:  # a str with lone surrogates (e.g. from surrogateescape)
-        out.items.append(Violation("mpm.payload.utf8", f"character U+{ord(text[exc.start]):04X} at offset "
-                                   f"{exc.start} is a lone surrogate and cannot be encoded as UTF-8", "",
-                                   exc.start, text[exc.start]))
+        out.items.append(_surrogate(text, exc))
     return ValidationReport(text, profile, list(names), out.items, parsed)
 
 

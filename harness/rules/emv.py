@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from qrinterop.emv import dictionary as d
+from binascii import crc_hqx
+
 from qrinterop.emv.crc import crc_hex
 from qrinterop.emv.currencies import CURRENCIES
 from qrinterop.emv.mpm import MAX_PAYLOAD_LENGTH, DataObject, MpmPayload
@@ -112,7 +114,15 @@ _PERCENT = re.compile(r"\d{1,2}(\.\d{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONSUMER_REQUEST = re.compile(r"(?!.*(.).*\1)[AME]{1,3}")
 _MANDATORY = ("00", "52", "53", "58", "59", "60")
+_MANDATORY_SET = frozenset(_MANDATORY)
 _HEX = frozenset("0123456789abcdefABCDEF")
+# Closed sets that replace per-call regex and str-method chains with one lookup (same verdicts):
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_COUNTRY_CODES = frozenset(a + b for a in _UPPER for b in _UPPER)           # two ASCII upper-case letters
+_LETTERS = _UPPER + _UPPER.lower()
+_LANGUAGE_CODES = frozenset(a + b for a in _LETTERS for b in _LETTERS)      # two ASCII letters
+_CONSUMER_REQUESTS = frozenset(a + b + c for a in "AME" for b in ("", *"AME") for c in ("", *"AME")
+                               if _CONSUMER_REQUEST.fullmatch(a + b + c))
 _MAI_IDS = d.MAI_PRIMITIVE | d.MAI_TEMPLATES
 _SPECS_AT = {"": d.ROOT, "62": d.ADDITIONAL_DATA, "64": d.LANGUAGE}
 
@@ -128,54 +138,62 @@ def _format_ok(fmt: str, v: str) -> bool:
 _FORMAT_WORDS = {"N": "digits 0-9", "ans": "printable ASCII (0x20-0x7E)", "S": "characters other than controls"}
 
 
-# Formats as ranks, so that one comparison says whether a value's format can still be wrong once
-# the whole payload is known to be clean: S < ans < N (N is always checked, see `_skip_rank`).
-_S, _ANS, _N = 1, 2, 3
-_RANK = {"S": _S, "ans": _ANS, "N": _N}
+# How a value's format is checked, once the whole payload is known (see `_compile_level`):
+# 0 nothing can be wrong, 1 digits (the payload is ASCII), 2 ASCII digits, 3 printable ASCII, 4 no controls.
+_NOTHING, _DIGITS, _ASCII_DIGITS, _PRINTABLE_ASCII, _NO_CONTROLS = range(5)
+_CLEAN_ASCII, _NO_CONTROL_CHARS, _ANY_TEXT = range(3)  # what the whole payload is known to be
 
 
-def _compile(specs: dict) -> dict[str, tuple[int, int, int, int, object, str]]:
-    """Per ID: (format rank, min, max, flag, spec, format) with flag 1 = RFU, 2 = v1.1 addition —
-    flat tuples so the per-object loop below unpacks instead of calling and looking up attributes."""
-    return {k: (_RANK[v.fmt], v.min_len, v.max_len, 1 if v.rfu else 2 if v.since == "1.1" else 0, v, v.fmt)
+def _compile_level(specs: dict, clean: int) -> dict[str, tuple[int, int, int, int, object, str]]:
+    """Per ID: (format check, min, max, flag, spec, format) with flag 1 = RFU, 2 = v1.1 addition —
+    flat tuples so the per-object loop unpacks instead of calling and looking up attributes.
+    Values are substrings of the payload, so a payload of printable ASCII satisfies every ans and S
+    format, and one without control characters every S format: those checks become 0 (nothing)."""
+    def check(fmt: str) -> int:
+        if fmt == "N":
+            return _DIGITS if clean == _CLEAN_ASCII else _ASCII_DIGITS
+        if fmt == "ans":
+            return _NOTHING if clean == _CLEAN_ASCII else _PRINTABLE_ASCII
+        return _NOTHING if clean != _ANY_TEXT else _NO_CONTROLS
+    return {k: (check(v.fmt), v.min_len, v.max_len, 1 if v.rfu else 2 if v.since == "1.1" else 0, v, v.fmt)
             for k, v in specs.items()}
 
 
-_FAST_ROOT, _FAST_ADF, _FAST_LANG, _FAST_TEMPLATE = (_compile(x) for x in (d.ROOT, d.ADDITIONAL_DATA,
-                                                                          d.LANGUAGE, d.TEMPLATE))
+# [what the payload is known to be] -> (root, 62, 64, other templates) tables, compiled once.
+_TABLES = tuple(tuple(_compile_level(specs, clean) for specs in (d.ROOT, d.ADDITIONAL_DATA, d.LANGUAGE, d.TEMPLATE))
+                for clean in (_CLEAN_ASCII, _NO_CONTROL_CHARS, _ANY_TEXT))
 _control = _CONTROL.search
 
 
-def _skip_rank(text: str) -> int:
-    """Formats of rank <= this cannot be violated by any value of `text` (values are substrings):
-    printable ASCII text satisfies ans and S everywhere, text without controls satisfies S. Two C
-    calls over the payload replace a check per object."""
+def _tables_for(text: str) -> tuple[dict, dict, dict, dict]:
+    """Two C calls over the whole payload replace a format check per object."""
     if text.isascii() and text.isprintable():
-        return _ANS
-    return _S if _control(text) is None else 0
+        return _TABLES[_CLEAN_ASCII]
+    return _TABLES[_NO_CONTROL_CHARS if _control(text) is None else _ANY_TEXT]
 
 
-def _check_fields(objects: tuple[DataObject, ...], fast: dict, out: Findings, skip: int) -> None:
+def _check_fields(objects: tuple[DataObject, ...], fast: dict, tables: tuple, out: Findings) -> None:
     # One pass per level, in payload order (the order of the findings is part of the output).
     get = fast.get
     for o in objects:
         entry = get(o[0])
         if entry is None:
             continue
-        rank, lo, hi, flag, spec, fmt = entry
-        children = o[4]
-        if children is not None:  # a template: its children carry the values
+        check, lo, hi, flag, spec, fmt = entry
+        if o[4] is not None:  # a template: its children carry the values
             path = o[3]
-            _check_fields(children, _FAST_ADF if path == "62" else _FAST_LANG if path == "64"
-                          else _FAST_TEMPLATE, out, skip)
+            _check_fields(o[4], tables[1] if path == "62" else tables[2] if path == "64" else tables[3],
+                          tables, out)
             _check_gui(o, out)
         else:
             v = o[1]
             if v:
-                if rank > skip:
-                    if rank == _N:
+                if check:
+                    if check == _DIGITS:
+                        ok = v.isdigit()
+                    elif check == _ASCII_DIGITS:
                         ok = v.isascii() and v.isdigit()
-                    elif rank == _ANS:
+                    elif check == _PRINTABLE_ASCII:
                         ok = v.isascii() and v.isprintable()
                     else:
                         ok = _control(v) is None
@@ -197,12 +215,17 @@ def _check_fields(objects: tuple[DataObject, ...], fast: dict, out: Findings, sk
                         "as RFU", o[3], o[2], o[1])
 
 
+# Templates that must carry a GUI: 26-51, 80-99 and 62's 50-99, as the paths the scanner writes.
+_GUI_TEMPLATES = d.MAI_TEMPLATES | d.UNRESERVED_TEMPLATES | frozenset("62." + i for i in d.ADF_TEMPLATES)
+
+
 def _check_gui(o: DataObject, out: Findings) -> None:
     path = o[3]
-    if not (path in d.MAI_TEMPLATES or path in d.UNRESERVED_TEMPLATES
-            or (path.startswith("62.") and path[3:] in d.ADF_TEMPLATES)):
+    if path not in _GUI_TEMPLATES:
         return
     children = o[4]
+    if children and children[0][0] == "00":  # the usual case, decided without a scan
+        return
     if not any(c[0] == "00" for c in children):
         out.add("mpm.template.gui", f"template {path} has no sub-ID 00 (Globally Unique Identifier)",
                 path, o[2], o[1])
@@ -228,7 +251,7 @@ def _check_crc(p: MpmPayload, crc: DataObject | None, out: Findings) -> None:
     if not value.isupper() and not value.isdigit():
         out.add("mpm.crc.uppercase", f"63 is written in lower case ({value}); emit upper case", "63",
                 offset + 4, value)
-    expected = crc_hex(text[:offset + 4])
+    expected = f"{crc_hqx(text[:offset + 4].encode(), 0xFFFF):04X}"  # = crc_hex, without a call
     if value.upper() != expected:
         out.add("mpm.crc.mismatch", f"63 holds {value} but the CRC of the payload is {expected}"
                 + _crc_diagnosis(text[:offset + 4], value.upper()), "63", offset + 4, value)
@@ -236,7 +259,6 @@ def _check_crc(p: MpmPayload, crc: DataObject | None, out: Findings) -> None:
 
 def _crc_diagnosis(covered: str, found: str) -> str:
     """Name the known way of computing it wrong that gives `found`, if one does (a finding for reports)."""
-    from binascii import crc_hqx
     candidates = {"over the bytes before '6304' (ID and length of 63 left out)": covered[:-4],
                   "over the payload text without its last character": covered[:-1]}
     for label, encoding in (("over Shift_JIS bytes instead of UTF-8", "shift_jis"),
@@ -254,7 +276,8 @@ def _crc_diagnosis(covered: str, found: str) -> str:
 
 
 def check_emv(p: MpmPayload, out: Findings) -> None:
-    out.extend(p.issues)
+    if p.issues:
+        out.extend(p.issues)
     objects = p.objects
     if not objects:
         if not p.issues:
@@ -268,9 +291,10 @@ def check_emv(p: MpmPayload, out: Findings) -> None:
         out.add("mpm.order.pfi_first", f"the first object is {objects[0][0]}; 00 must come first",
                 objects[0][3], objects[0][2], objects[0][0])
     _check_crc(p, root.get("63"), out)
-    for ident in _MANDATORY:
-        if ident not in root:
-            out.add("mpm.root.mandatory", f"mandatory object {ident} {d.ROOT[ident].name} is missing", ident)
+    if not _MANDATORY_SET <= root.keys():
+        for ident in _MANDATORY:
+            if ident not in root:
+                out.add("mpm.root.mandatory", f"mandatory object {ident} {d.ROOT[ident].name} is missing", ident)
     pfi = root.get("00")
     if pfi is not None and pfi[1] != "01":
         out.add("mpm.pfi.value", f"00 must be '01', found {pfi[1]!r}", "00", pfi[2] + 4, pfi[1])
@@ -280,14 +304,14 @@ def check_emv(p: MpmPayload, out: Findings) -> None:
                 poi[2] + 4, poi[1])
     if root.keys().isdisjoint(_MAI_IDS):
         out.add("mpm.mai.present", "no Merchant Account Information (IDs 02-51)", "")
-    _check_fields(objects, _FAST_ROOT, out, _skip_rank(text))
+    tables = _tables_for(text)
+    _check_fields(objects, tables[0], tables, out)
     _check_values(root, out)
 
 
 def _check_values(root: dict, out: Findings) -> None:
     country = root.get("58")
-    if country is not None and not (len(country[1]) == 2 and country[1].isascii() and country[1].isalpha()
-                                    and country[1].isupper()):
+    if country is not None and country[1] not in _COUNTRY_CODES:
         out.add("mpm.country.format", f"58 must be two upper-case letters (ISO 3166-1), found {country[1]!r}",
                 "58", country[2] + 4, country[1])
     currency = root.get("53")
@@ -329,7 +353,7 @@ def _check_values(root: dict, out: Findings) -> None:
     adf = root.get("62")
     if adf is not None and adf[4]:
         request = next((c for c in adf[4] if c[0] == "09"), None)
-        if request is not None and not _CONSUMER_REQUEST.fullmatch(request[1]):
+        if request is not None and request[1] not in _CONSUMER_REQUESTS:
             out.add("mpm.adf.consumer_request", f"62-09 must combine A, M, E at most once each, found "
                     f"{request[1]!r}", "62.09", request[2] + 4, request[1])
     lang = root.get("64")
@@ -340,7 +364,7 @@ def _check_values(root: dict, out: Findings) -> None:
             out.add("mpm.lang.required", f"64 lacks {' and '.join('64-' + m for m in missing)}", "64", lang[2],
                     lang[1])
         code = ids.get("00")
-        if code is not None and not (len(code[1]) == 2 and code[1].isascii() and code[1].isalpha()):
+        if code is not None and code[1] not in _LANGUAGE_CODES:
             out.add("mpm.lang.code", f"64-00 must be two letters (ISO 639-1), found {code[1]!r}", "64.00",
                     code[2] + 4, code[1])
 
