@@ -1,6 +1,6 @@
 """`python -m qrinterop.simulators serve …`: the same `serve` command as `qrinterop serve`, without
-loading the other parts' CLI modules (imaging pulls in OpenCV and NumPy: ~37 MB of resident
-memory a simulator server does not need)."""
+loading the other parts' CLI modules (heavy imports there — OpenCV, NumPy — would only add
+resident memory to a simulator server)."""
 from __future__ import annotations
 
 import argparse

@@ -89,14 +89,14 @@ def test_kill_9_under_load_loses_no_acknowledged_payment(tmp_path: Path) -> None
     for t in threads:
         t.start()
     deadline = time.time() + 10
-    while len(acknowledged) < 300 and time.time() < deadline:
+    while len(acknowledged) < 1500 and time.time() < deadline:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)                    # no shutdown, no flush: kill -9
     proc.wait(timeout=5)
     stop.set()
     for t in threads:
         t.join(timeout=5)
-    assert len(acknowledged) >= 50, "the load did not get going before the kill"
+    assert len(acknowledged) >= 200, "the load did not get going before the kill"
     proc = _start(db, port)
     try:
         with httpx.Client(timeout=5) as http:
@@ -107,6 +107,7 @@ def test_kill_9_under_load_loses_no_acknowledged_payment(tmp_path: Path) -> None
                 if r.status_code != 200:
                     missing.append((mpid, r.status_code))
         assert missing == [], f"{len(missing)} of {len(acknowledged)} acknowledged payments lost"
+        print(f"kill -9: {len(acknowledged)} acknowledged, 0 lost")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
