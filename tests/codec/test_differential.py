@@ -86,3 +86,17 @@ def test_fuzz_live_equals_frozen_copy(payload) -> None:
     live = diff.outputs(payload, scan_mpm, parse_mpm, validate)
     ref = diff.outputs(payload, mpm_v0.scan_mpm, mpm_v0.parse_mpm, validate_v0.validate)
     assert live == ref, _explain(payload)
+
+
+def test_build_accepts_the_same_object_kinds_as_before() -> None:
+    """The builder's dict fast path: other Mappings, DataObjects, pairs and junk behave as before."""
+    from types import MappingProxyType
+
+    def kinds(scan):  # each module's own DataObjects (the builder checks their class)
+        parsed = scan("00020101021126050001a5204581253033925802JP5901X6001Y6304ABCD")
+        return [list(parsed.objects), [MappingProxyType(o.to_obj()) for o in parsed.objects],
+                [(o.id, o.value) for o in parsed.objects if o.children is None],
+                [{"value": "01"}], [MappingProxyType({"value": "01"})], [("00",)], [3], [None], [("00", 1)],
+                [{"id": "26", "children": [MappingProxyType({"id": "00", "value": "a"}), ("01", "b")]}]]
+    for live, then in zip(kinds(scan_mpm), kinds(mpm_v0.scan_mpm)):
+        assert diff.build_outputs(live, build_mpm) == diff.build_outputs(then, mpm_v0.build_mpm), live
