@@ -27,6 +27,7 @@ from qrinterop.simulators.engine.errors import SimError
 from qrinterop.simulators.engine.faults import FaultSyntaxError
 from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
 from qrinterop.simulators.engine.model import Merchant
+from qrinterop.simulators.engine.signing import load_public_key
 
 if TYPE_CHECKING:
     from qrinterop.simulators.simulator import Simulator
@@ -67,6 +68,23 @@ def _webhook_view(w: Any) -> dict[str, Any]:
             "body": w.body.decode("utf-8", "replace"), "headers": dict(w.headers)}
 
 
+def _check_merchant(m: Merchant) -> None:
+    """Refuse a merchant the wallet could never authenticate, at registration, not at first use."""
+    if m.public_key_pem:
+        try:
+            load_public_key(m.public_key_pem)
+        except ValueError as exc:
+            raise ControlError(f"public_key_pem is not an RSA public key in PEM: {exc}") from None
+    if m.wallet in ("wechatpay", "alipayplus") and not m.public_key_pem:
+        raise ControlError(f"{m.wallet} verifies requests with the merchant's RSA key: public_key_pem is required")
+    if m.wallet == "wechatpay" and len(m.secret.encode()) != 32:
+        raise ControlError("wechatpay: secret is the APIv3 key and must be 32 bytes (AEAD_AES_256_GCM)")
+    if m.wallet == "wechatpay" and not m.key_serial:
+        raise ControlError("wechatpay: key_serial (the merchant certificate serial) is required")
+    if m.wallet not in ("wechatpay",) and not m.api_key:
+        raise ControlError(f"{m.wallet}: api_key is required")
+
+
 def handle_control(sim: "Simulator", req: SimRequest, rel: str) -> SimResponse:
     try:
         return _route(sim, req, [p for p in rel.split("/") if p])
@@ -101,6 +119,7 @@ def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
             api_key=_field(b, "api_key", str, ""), secret=_field(b, "secret", str, ""),
             public_key_pem=_field(b, "public_key_pem", str, ""), key_serial=_field(b, "key_serial", str, ""),
             notify_url=_field(b, "notify_url", str, ""), multiple_refunds=_field(b, "multiple_refunds", bool, True))
+        _check_merchant(merchant)
         sim.add_merchant(merchant)
         return json_response(201, sim.credentials(merchant.wallet, merchant.merchant_id))
     if head == "faults":

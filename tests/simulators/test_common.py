@@ -223,7 +223,14 @@ def test_control_api(env: Env) -> None:
     assert env.control("POST", "/clock/advance", {"seconds": "soon"}).status_code == 400
     assert env.control("POST", "/consumer/paypay/pay", {"code": "no-such-code"}).status_code == 404
     assert env.control("POST", "/consumer/paypay/pay", {}).json()["sim_error"] == "missing field 'code'"
-    assert env.control("POST", "/merchants", {"wallet": "nope", "merchant_id": "x"}).status_code == 400
+    assert env.control("POST", "/merchants", {"wallet": "nope", "merchant_id": "x", "api_key": "k"}).status_code == 400
+    r = env.control("POST", "/merchants", {"wallet": "wechatpay", "merchant_id": "1", "secret": "short",
+                                           "public_key_pem": "not a key", "key_serial": "S"})
+    assert r.status_code == 400 and "public_key_pem" in r.json()["sim_error"]
+    assert "32 bytes" in env.control("POST", "/merchants", {"wallet": "wechatpay", "merchant_id": "1", "secret": "short",
+                                                            "public_key_pem": env.creds("alipayplus")["platform_public_key_pem"],
+                                                            "key_serial": "S"}).json()["sim_error"]
+    assert "api_key" in env.control("POST", "/merchants", {"wallet": "paypay", "merchant_id": "x"}).json()["sim_error"]
     assert env.control("GET", "/nothing").status_code == 400
     assert env.http.get(f"{env.base}/nowallet/v1/x").status_code == 404
     assert env.control("POST", "/reset", {"seed": 3}).json()["seed"] == 3

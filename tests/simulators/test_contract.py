@@ -70,3 +70,14 @@ def test_every_schema_compiles_on_the_fast_path(w: str) -> None:
     for op in spec(w).contract.operations.values():
         for check in [op.request, *op.responses.values()]:
             assert check is None or check._fast is not None, (w, op.operation_id)
+
+
+@pytest.mark.parametrize("w", WALLET_IDS)
+def test_documents_are_openapi_31_with_valid_schemas(w: str) -> None:
+    from jsonschema import Draft202012Validator
+    doc = spec(w).contract.doc
+    assert doc["openapi"].startswith("3.1") and doc["info"]["title"] and doc["paths"]
+    for name, schema in doc["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert len(ids) == len(set(ids)), "operationIds must be unique"
