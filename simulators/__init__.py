@@ -7,19 +7,10 @@ See docs/simulators.md.
 """
 from __future__ import annotations
 
-from typing import Any
+# Imported eagerly on purpose: the function `mock` must win over the submodule of the same
+# name, which the import system would otherwise leave as the package attribute `mock`.
+from qrinterop.simulators.mock import mock
+from qrinterop.simulators.simulator import Simulator
+from qrinterop.simulators.wallets import WALLET_IDS
 
 __all__ = ["Simulator", "mock", "WALLET_IDS"]
-
-
-def __getattr__(name: str) -> Any:      # lazy: importing the package must not import respx/starlette
-    if name == "mock":
-        from qrinterop.simulators.mock import mock
-        return mock
-    if name == "Simulator":
-        from qrinterop.simulators.simulator import Simulator
-        return Simulator
-    if name == "WALLET_IDS":
-        from qrinterop.simulators.wallets import WALLET_IDS
-        return WALLET_IDS
-    raise AttributeError(name)

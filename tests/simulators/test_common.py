@@ -281,3 +281,21 @@ def test_wechat_responses_to_errors_are_signed_too(env: Env) -> None:
     r = env.call("wechatpay", "GET", "/v3/refund/domestic/refunds/none")
     assert r.status_code == 404
     assert wechatpay.verify_signed(env.creds("wechatpay")["platform_public_key_pem"], dict(r.headers), r.content)
+
+
+def test_package_level_mock_works_for_async_clients_too() -> None:
+    import asyncio
+
+    import qrinterop.simulators as simulators
+
+    async def run(base: str) -> tuple[int, bool]:
+        async with httpx.AsyncClient() as client:
+            r = await client.get(f"{base}/paypay/v2/payments/x")
+            try:
+                await client.get(f"{base}/paypay/v2/payments/x", headers={"X-Sim-Fault": "timeout"})
+            except httpx.ReadTimeout:
+                return r.status_code, True
+            return r.status_code, False
+
+    with simulators.mock(wallets="paypay") as sim:
+        assert asyncio.run(run(sim.base_url)) == (401, True)
