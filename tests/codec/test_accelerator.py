@@ -89,3 +89,17 @@ def test_pure_python_switch() -> None:
                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "True", "63"]
+
+
+@needs_c
+def test_accelerator_keeps_reference_counts_balanced() -> None:
+    """Shared objects (the interned ID strings) neither leak nor lose references, on the regular
+    path nor on the early exits of an irregular payload (a nested template that goes wrong)."""
+    regular = "00020101021126050001a5204581253033925802JP5901X6001Y63041AD6"
+    tag = mpm._accelerated_scan(regular)[0][0]
+    before = sys.getrefcount(tag)
+    for _ in range(2000):
+        mpm._accelerated_scan(regular)
+        mpm._accelerated_scan("000201010211260500010")           # bad length inside a template
+        mpm._accelerated_scan("0002010002016209500400010")        # duplicate ID after a template
+    assert sys.getrefcount(tag) == before
