@@ -220,7 +220,8 @@ class Simulator:
                 if key:
                     ikey = idem_key(wid, merchant.merchant_id, idem.scope, key)
                     ctx.lock(ikey)
-                    fp = fingerprint({"params": params, "body": body})
+                    # the operation is part of the request: one id used on two routes is a conflict
+                    fp = fingerprint({"op": op.operation_id, "params": params, "body": body})
                     stored = replay(uow, ikey, fp)
                     if stored is not None:
                         return merchant, stored

@@ -125,3 +125,10 @@ def test_fifty_concurrent_duplicates(env: Env, w: str) -> None:
     assert {r.status_code for r in responses} == {201} and len({r.content for r in responses}) == 1
     assert len([p for p in env.control("GET", f"/payments/{w}").json()["payments"]
                 if p["merchant_payment_id"] == body["merchantPaymentId"]]) == 1
+
+
+def test_one_id_on_two_create_routes_is_a_conflict_not_a_replay(env: Env) -> None:
+    w = "dbarai"
+    body = {"merchantPaymentId": "two-routes", "userCode": "1234567890123456", "amount": 100, "currency": "JPY"}
+    assert env.call(w, "POST", "/v1/payments/code", body).status_code == 200
+    assert err(env.call(w, "POST", "/v1/payments/qr", body)) == (409, "DUPLICATE_REQUEST")
