@@ -3,6 +3,7 @@ with a 5xx or an internal error, and never leaves a record it did not acknowledg
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -51,7 +52,11 @@ bodies = st.one_of(near_valid, json_values.map(lambda v: json.dumps(v).encode())
 segments = st.text(alphabet="abc019-_%./", min_size=1, max_size=12)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# QRINTEROP_FUZZ_EXAMPLES=5000 for a longer run (the default keeps the suite fast)
+EXAMPLES = int(os.environ.get("QRINTEROP_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pick=st.integers(0, len(OPS) - 1), body=bodies, segment=segments)
 def test_any_signed_input_gets_a_wallet_answer_and_no_stray_record(pick: int, body: bytes, segment: str) -> None:
     w, op = OPS[pick]
@@ -80,7 +85,7 @@ CREATES = {"paypay": ("POST", "/v2/codes", 0), "linepay": ("POST", "/v3/payments
            **{w: ("POST", "/v1/payments/code", 4) for w in ("dbarai", "merpay", "rakutenpay", "aupay")}}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(1, EXAMPLES * 2 // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(w=st.sampled_from(sorted(CREATES)), key=st.one_of(st.none(), st.sampled_from(sorted({k for b in VALID for k in b}))),
        value=json_values, drop=st.booleans())
 def test_mutated_creates_either_create_exactly_one_payment_or_none(w: str, key: str | None, value: object,
@@ -103,3 +108,4 @@ def test_mutated_creates_either_create_exactly_one_payment_or_none(w: str, key: 
     assert created in (0, 1)
     if created == 0 and key is None:
         assert False, f"an unmutated valid body created nothing: {resp.body[:200]!r}"
+
