@@ -46,7 +46,7 @@ def test_restart_keeps_payments_merchants_and_platform_keys(tmp_path: Path) -> N
 
 
 def _start(db: str, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "qrinterop.cli", "serve", "--wallets", "paypay", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "qrinterop.simulators", "serve", "--wallets", "paypay", "--port", str(port),
                              "--state", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
     while time.time() < deadline:
