@@ -26,7 +26,7 @@ def deliver_due(sim: "Simulator", client: httpx.Client | None = None) -> int:
                 try:
                     r = client.post(w.url, content=w.body, headers=dict(w.headers))
                     ok, error = r.is_success, "" if r.is_success else f"HTTP {r.status_code}"
-                except httpx.HTTPError as exc:
+                except Exception as exc:   # any failure (network, bad URL, unmocked host) is a failed attempt
                     ok, error = False, f"{type(exc).__name__}: {exc}"
             sim.record_attempt(w, ok, error)
             attempted += 1
@@ -44,7 +44,7 @@ async def deliver_due_async(sim: "Simulator", client: httpx.AsyncClient) -> int:
             try:
                 r = await client.post(w.url, content=w.body, headers=dict(w.headers))
                 ok, error = r.is_success, "" if r.is_success else f"HTTP {r.status_code}"
-            except httpx.HTTPError as exc:
+            except Exception as exc:   # any failure (network, bad URL) is a failed attempt, retried later
                 ok, error = False, f"{type(exc).__name__}: {exc}"
         sim.record_attempt(w, ok, error)
         attempted += 1

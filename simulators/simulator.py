@@ -134,7 +134,12 @@ class Simulator:
         rel = "/" + rest
         if head == "_sim":
             from qrinterop.simulators.control import handle_control
-            return handle_control(self, req, rel)
+            try:
+                return handle_control(self, req, rel)
+            except Exception as exc:   # a simulator bug: say so plainly, keep the trace in the log
+                log.exception("internal error on %s %s", req.method, req.path)
+                self.internal_errors.append(f"{req.method} {req.path}: {type(exc).__name__}: {exc}")
+                return json_response(500, {"sim_error": f"internal simulator error: {type(exc).__name__}"})
         s = self.specs.get(head)
         if s is None:
             return json_response(404, {"sim_error": f"no wallet is mounted at /{head}",

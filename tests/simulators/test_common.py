@@ -299,3 +299,13 @@ def test_package_level_mock_works_for_async_clients_too() -> None:
 
     with simulators.mock(wallets="paypay") as sim:
         assert asyncio.run(run(sim.base_url)) == (401, True)
+
+
+def test_a_webhook_to_an_unreachable_url_is_a_failed_attempt_not_a_crash(mock_env: Env) -> None:
+    env = mock_env
+    r = env.call("rakutenpay", "POST", "/v1/payments/qr", {"merchantPaymentId": "nowhere-1", "amount": 1, "currency": "JPY",
+                                                           "notifyUrl": "https://unmocked.example/hook"})
+    env.pay("rakutenpay", r.json()["qrContent"])
+    assert env.deliver() == 1
+    pending = env.sim.pending_webhooks()
+    assert len(pending) == 1 and pending[0].attempts == 1 and "not mocked" in pending[0].last_error
