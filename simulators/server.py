@@ -33,8 +33,23 @@ FREEZE_INTERVAL = 1.0
 def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
     state: dict[str, httpx.AsyncClient] = {}
 
+    async def read_body(request: Request) -> bytes:
+        """The body, but never more than max_body + 1 bytes: an oversize upload is refused with the
+        wallet's error without being held in memory."""
+        limit = sim.max_body + 1
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return b"\0" * limit
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+        return b"".join(chunks)[:limit]
+
     async def endpoint(request: Request) -> Response:
-        body = await request.body()
+        body = await read_body(request)
         scope = request.scope     # read the ASGI scope directly: request.url re-parses the URL (profiled)
         req = SimRequest(scope["method"], scope["path"], scope["query_string"].decode("latin-1"),
                          {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}, body)

@@ -309,3 +309,9 @@ def test_a_webhook_to_an_unreachable_url_is_a_failed_attempt_not_a_crash(mock_en
     assert env.deliver() == 1
     pending = env.sim.pending_webhooks()
     assert len(pending) == 1 and pending[0].attempts == 1 and "not mocked" in pending[0].last_error
+
+
+def test_oversize_upload_is_refused_without_being_read(env: Env) -> None:
+    big = b'{"merchantPaymentId":"' + b"x" * 5_000_000 + b'"}'
+    r = env.http.post(f"{env.base}/paypay/v2/codes", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["resultInfo"]["code"] == "INVALID_REQUEST_PARAMS" and "limit" in r.text
