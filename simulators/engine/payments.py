@@ -32,14 +32,6 @@ def find_payment(uow: UnitOfWork, wallet: str, merchant_id: str, merchant_paymen
     return get_payment(uow, pid, now) if isinstance(pid, str) else None
 
 
-def require_payment(uow: UnitOfWork, wallet: str, merchant_id: str, merchant_payment_id: str,
-                    now: float, *, field: str = "") -> Payment:
-    p = find_payment(uow, wallet, merchant_id, merchant_payment_id, now)
-    if p is None:
-        raise SimError(Kind.PAYMENT_NOT_FOUND, f"no payment {merchant_payment_id!r} for this merchant", field=field)
-    return p
-
-
 def create_payment(uow: UnitOfWork, payment: Payment) -> Payment:
     ref = payment_ref(payment.wallet, payment.merchant_id, payment.merchant_payment_id)
     if uow.get("payref", ref) is not None:

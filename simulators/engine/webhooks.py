@@ -12,10 +12,6 @@ from qrinterop.simulators.engine.model import Webhook
 BACKOFF_SECONDS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)   # then the webhook is dead
 
 
-def enqueue(uow: object, webhook: Webhook) -> None:
-    uow.put("webhook", webhook.webhook_id, webhook)  # type: ignore[attr-defined]
-
-
 def due(pending: list[Webhook], now: float) -> list[Webhook]:
     """Pending webhooks whose time has come, oldest first (the delivery order a wallet uses)."""
     return sorted((w for w in pending if not w.delivered and not w.dead and w.next_at <= now),
