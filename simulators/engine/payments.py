@@ -26,12 +26,6 @@ def get_payment(uow: UnitOfWork, payment_id: str, now: float) -> Payment | None:
     return expire_if_due(uow, p, now) if isinstance(p, Payment) else None
 
 
-def find_payment(uow: UnitOfWork, wallet: str, merchant_id: str, merchant_payment_id: str,
-                 now: float) -> Payment | None:
-    pid = uow.get("payref", payment_ref(wallet, merchant_id, merchant_payment_id))
-    return get_payment(uow, pid, now) if isinstance(pid, str) else None
-
-
 def create_payment(uow: UnitOfWork, payment: Payment) -> Payment:
     ref = payment_ref(payment.wallet, payment.merchant_id, payment.merchant_payment_id)
     if uow.get("payref", ref) is not None:
