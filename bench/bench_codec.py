@@ -2,7 +2,7 @@
 on one core, beside the Python peers a user would otherwise pick, each on its own profile's
 payloads, in the same run.
 
-    python -m bench.bench_codec [--seconds 1.0] [--repeat 5]
+    python -m bench.bench_codec [--seconds 1.0] [--repeat 5] [--before-after]
 
 Prints a markdown table (medians of `--repeat` rounds), the machine's load average before and
 after, and whether the optional C scanner (`qrinterop.emv._mpmscan`) is in use; the pure-Python
@@ -128,11 +128,50 @@ def load() -> str:
     return f"load average {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
+def before_after(seconds: float, repeat: int) -> None:
+    """The code before the speed work (frozen copies in tests/codec/reference, commit a2d1216)
+    against the current code with and without the C scanner, interleaved round by round."""
+    from tests.codec.reference import mpm_v0, validate_v0
+    from tests.codec.reference.crc_v0 import crc_hex as crc_v0
+
+    def parse_v0(p: str) -> None:
+        crc = mpm_v0.parse_mpm(p).objects[-1]
+        if crc_v0(p[:crc.offset + 4]) != crc.value.upper():
+            raise AssertionError("CRC")
+
+    payloads = mix()
+    objects = [parse_mpm(p).to_objects() for p in payloads]
+    indices = list(range(len(objects)))
+    cases = {
+        "scan_mpm": (mpm_v0.scan_mpm, mpm.scan_mpm, payloads),
+        "parse_mpm + CRC": (parse_v0, parse_and_check_crc, payloads),
+        "validate(p, 'emv')": (lambda p: validate_v0.validate(p, "emv"), validate_emv, payloads),
+        "build_mpm": (lambda i: mpm_v0.build_mpm(objects[i]), lambda i: build_mpm(objects[i]), indices),
+    }
+    rounds: dict[tuple[str, str], list[float]] = {}
+    for _ in range(repeat):
+        for name, (old, new, seq) in cases.items():
+            for label, fn, pure in (("before", old, False), ("now", new, False), ("now, pure Python", new, True)):
+                with pure_python() if pure else contextlib.nullcontext():
+                    rounds.setdefault((name, label), []).append(rate(fn, seq, seconds, 1))
+    print(f"| (medians of {repeat}) | before (a2d1216) | now | now, pure Python |\n|---|---|---|---|")
+    for name in cases:
+        print(f"| {name} | " + " | ".join(f"{statistics.median(rounds[name, label]):,.0f}/s"
+                                         for label in ("before", "now", "now, pure Python")) + " |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--before-after", action="store_true",
+                    help="time the pre-speed-work code (tests/codec/reference) against the current code")
     args = ap.parse_args()
+    if args.before_after:
+        print(f"C scanner {'in use' if mpm.ACCELERATED else 'NOT in use'}; before: {load()}\n")
+        before_after(args.seconds, args.repeat)
+        print(f"\nafter: {load()}")
+        return
     payloads = mix()
     avg = statistics.mean(len(p) for p in payloads)
     objects = [parse_mpm(p).to_objects() for p in payloads]
