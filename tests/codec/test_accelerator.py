@@ -74,7 +74,16 @@ def test_accelerator_edges() -> None:
                  "0002é1", "0003éカ𠮷", "00020101021126050001a", "2605000100", "62080001a0001b",
                  "6209500500010", "0099" + "9" * 99, "00" + "99" + "x" * 98]:
         _agree(text)
+    from qrinterop.emv.dictionary import ROOT_TEMPLATES
+    every_id = "".join(f"{i:02d}050001x" if f"{i:02d}" in ROOT_TEMPLATES else f"{i:02d}01x" for i in range(100))
+    assert _agree(every_id) and len(mpm._accelerated_scan(every_id)) == 100  # all 100 IDs in one level
+    assert not _agree(every_id + "0001x")        # a 101st object repeats an ID: Python words it
+    flat = "".join(f"{i:02d}01x" for i in range(100))
+    assert not _agree(flat)  # templates among them hold "x", not TLV: Python reports it
     assert mpm._accelerated_scan("0003éカ𠮷")[0].value == "éカ𠮷"
+    nested = mpm._accelerated_scan("621350090005abcde")  # 62 > 50 (a payment-system template) > 00
+    assert nested[0].children[0].children[0][2:4] == (8, "62.50.00") and _agree("621350090005abcde")
+    assert mpm._accelerated_scan("261350090005abcde")[0].children[0].children is None  # 26.50 is primitive
     with pytest.raises(TypeError):
         mpm._accelerated_scan(b"000201")
 
