@@ -8,10 +8,9 @@ disagreements listed in notes/emv-mpm.md §7, each of which a rule below pins do
 from __future__ import annotations
 
 import re
-
-from qrinterop.emv import dictionary as d
 from binascii import crc_hqx
 
+from qrinterop.emv import dictionary as d
 from qrinterop.emv.crc import crc_hex
 from qrinterop.emv.currencies import CURRENCIES
 from qrinterop.emv.mpm import MAX_PAYLOAD_LENGTH, DataObject, MpmPayload
