@@ -1,4 +1,4 @@
-"""Benchmark of the conformance suite's IUT adapters (figures for docs/perf-conformance.md).
+"""Benchmark of the conformance suite's IUT adapters (figures for docs/performance.md).
 
     .venv/bin/python bench/bench_iut.py [--requests 2000] [--rounds 3] [--vectors DIR] [--skip-certify]
 

@@ -195,7 +195,7 @@ def _load_accelerator():
 
 
 _accelerated_scan = _load_accelerator()
-ACCELERATED = _accelerated_scan is not None  # reported by the benchmark and docs/perf-codec.md
+ACCELERATED = _accelerated_scan is not None  # reported by the benchmark and docs/performance.md
 
 
 def scan_mpm(payload: str) -> MpmPayload:

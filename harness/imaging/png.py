@@ -2,7 +2,7 @@
 
 Why not segno's writer or Pillow: both walk the image row by row in Python or convert through
 an RGB image; a QR code is a 1-bit picture, so scaling the matrix with numpy and packing it to
-one bit per pixel makes the file in a fraction of the time (see docs/perf-imaging.md).
+one bit per pixel makes the file in a fraction of the time (see docs/performance.md).
 """
 from __future__ import annotations
 

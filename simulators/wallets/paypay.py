@@ -121,7 +121,7 @@ def _deeplink(code_id: str) -> str:
 
 def code_id_for(payment_id: str) -> str:
     """The QR code id of a payment: `04-` + its paymentId in base 36. Derived, so that 100,000
-    payments need no code index and no stored code (memory, see docs/perf-simulators.md)."""
+    payments need no code index and no stored code (memory, see docs/performance.md)."""
     n, chars = int(payment_id), []
     while n:
         n, d = divmod(n, 36)
