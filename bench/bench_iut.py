@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from qrinterop.conformance import judge
+from qrinterop.localserver import serve_in_thread
 from qrinterop.conformance.cases import load_cases
 from qrinterop.conformance.oracle import reference_oracle
 from qrinterop.emv.mpm import build_mpm
@@ -42,29 +41,15 @@ PAYLOAD = build_mpm([{"id": "00", "value": "01"}, {"id": "01", "value": "12"},
                      {"id": "64", "children": [{"id": "00", "value": "ja"}, {"id": "01", "value": "さくらカフェ"}]}])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class HttpServer:
     """The reference served over HTTP on 127.0.0.1 in a thread (uvicorn)."""
 
     def __enter__(self) -> str:
-        import uvicorn
-        self.server = uvicorn.Server(uvicorn.Config(http_app(PythonIut(REFERENCE_SPEC)), host="127.0.0.1",
-                                                    port=_free_port(), log_level="error"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.server.config.port}"
+        self._serving = serve_in_thread(http_app(PythonIut(REFERENCE_SPEC)), fast=False)
+        return self._serving.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        self._serving.__exit__(*exc)
 
 
 def run_vectors(iut, cases, oracle) -> tuple[float, int]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import httpx
 
+from qrinterop.localserver import serve_in_thread
 from qrinterop.simulators.apps import WalletApp
 from qrinterop.simulators.gateway import Gateway, connect, verify_signature
 from qrinterop.simulators.gateway.http_api import create_app as gateway_app, mount_mock
@@ -56,31 +56,6 @@ class DemoResult:
     ok: bool = True
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _uvicorn(app: Any) -> Iterator[str]:
-    import uvicorn
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started:
-        if time.time() > deadline or not thread.is_alive():
-            raise RuntimeError("a demo server did not start in 10 s")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-
-
 @contextlib.contextmanager
 def stage(wallets: Sequence[str], *, serve: bool = False) -> Iterator[Scene]:
     """Simulators + gateway + registry, in-process or on real local servers."""
@@ -98,9 +73,9 @@ def stage(wallets: Sequence[str], *, serve: bool = False) -> Iterator[Scene]:
             sim_base = m.base_url
         else:
             from qrinterop.simulators.server import create_app as simulator_app
-            sim_base = stack.enter_context(_uvicorn(simulator_app(sim, deliver_webhooks=False)))
+            sim_base = stack.enter_context(serve_in_thread(simulator_app(sim, deliver_webhooks=False)))
             holder: dict[str, Gateway] = {}
-            gw_root = stack.enter_context(_uvicorn(gateway_app(lambda: holder["gw"], pump=False)))
+            gw_root = stack.enter_context(serve_in_thread(gateway_app(lambda: holder["gw"], pump=False)))
             gateway_base = gw_root + "/gateway"
             gw = connect(http, sim_base=sim_base, gateway_base=gateway_base, wallets=wallets,
                          merchant_webhook_url=f"{sim_base}/_sim/inbox/shop")

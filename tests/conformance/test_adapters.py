@@ -1,12 +1,11 @@
 """python and http adapters, and `--iut` spec parsing."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import httpx
 import pytest
+
+from qrinterop.localserver import serve_in_thread
 
 from qrinterop.errors import UsageError
 from qrinterop.iut import FORMS, IutUnavailable, open_iut
@@ -72,26 +71,10 @@ def test_hello_with_bad_shape_makes_the_iut_unavailable():
         PythonIut("python:x", NoOps()).hello()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def http_server():
-    import uvicorn
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(http_app(PythonIut("python:toy", Toy())), host="127.0.0.1", port=port,
-                                           log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serve_in_thread(http_app(PythonIut("python:toy", Toy())), fast=False) as base:
+        yield base
 
 
 def test_http_adapter_against_a_real_server(http_server):

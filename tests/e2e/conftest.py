@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
-import threading
 import time
 from typing import Any, Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from qrinterop.simulators.apps import WalletApp
 from qrinterop.simulators.gateway import Gateway, connect, verify_signature
 from qrinterop.simulators.gateway.http_api import create_app as gateway_app, mount_mock
+from qrinterop.localserver import serve_in_thread
 from qrinterop.simulators.gateway.registry import Registry, publish
 from qrinterop.simulators.mock import mock
 from qrinterop.simulators.server import create_app as simulator_app
@@ -32,35 +30,19 @@ SIM_TIMEOUT = 2.0          # how long a `timeout` fault makes the simulator hang
 CLIENT_TIMEOUT = 1.0       # the gateway's read timeout (shorter, so a hang is a timeout)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Uvicorn:
+    """An app on a free 127.0.0.1 port while the with-block runs (`.base` is its URL)."""
+
     def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, loop="uvloop",
-                                                    http="httptools", log_level="error", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._serving = serve_in_thread(app)
+        self.base = ""
 
     def __enter__(self) -> "Uvicorn":
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            if time.time() > deadline:
-                raise RuntimeError("uvicorn did not start in 10 s")
-            time.sleep(0.02)
+        self.base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self._serving.__exit__(*exc)
 
 
 class World:

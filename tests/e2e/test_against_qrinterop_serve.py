@@ -18,7 +18,9 @@ from qrinterop.simulators.gateway.http_api import create_app
 from qrinterop.simulators.gateway.registry import Registry, publish
 from qrinterop.simulators.wallets import WALLET_IDS
 
-from .conftest import Uvicorn, free_port
+from qrinterop.localserver import free_port
+
+from .conftest import Uvicorn
 
 
 @pytest.fixture(scope="module")

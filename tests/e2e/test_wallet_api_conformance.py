@@ -17,7 +17,9 @@ from qrinterop.simulators.engine.http import SimRequest, SimResponse
 from qrinterop.simulators.server import create_app
 from qrinterop.simulators.simulator import Simulator
 
-from .conftest import Uvicorn, free_port
+from qrinterop.localserver import free_port
+
+from .conftest import Uvicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = {r["id"]: r for r in wallet_rules()}

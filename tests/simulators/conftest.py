@@ -7,25 +7,16 @@ test, the simulator must have recorded no contract drift and no internal error.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from typing import Any, Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from qrinterop.simulators.mock import mock
+from qrinterop.localserver import serve_in_thread
 from qrinterop.simulators.server import create_app
 from qrinterop.simulators.simulator import Simulator
 from qrinterop.simulators.wallets import spec
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Env:
@@ -76,30 +67,19 @@ class Env:
 
 
 class LiveServer:
+    """The simulator on a free 127.0.0.1 port (webhooks delivered on demand) for a with-block."""
+
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
-        self.port = free_port()
-        config = uvicorn.Config(create_app(sim, deliver_webhooks=False), host="127.0.0.1", port=self.port,
-                                loop="uvloop", http="httptools", log_level="error", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._serving = serve_in_thread(create_app(sim, deliver_webhooks=False))
+        self.base = ""
 
     def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            if time.time() > deadline:
-                raise RuntimeError("uvicorn did not start in 10 s")
-            time.sleep(0.02)
+        self.base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self._serving.__exit__(*exc)
 
 
 @pytest.fixture(scope="session")

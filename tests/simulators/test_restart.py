@@ -18,7 +18,7 @@ from qrinterop.simulators.mock import mock
 from qrinterop.simulators.simulator import Simulator
 from qrinterop.simulators.wallets import paypay, wechatpay
 
-from .conftest import free_port
+from qrinterop.localserver import free_port, serve_in_thread
 
 
 def test_restart_keeps_payments_merchants_and_platform_keys(tmp_path: Path) -> None:
@@ -115,22 +115,14 @@ def test_kill_9_under_load_loses_no_acknowledged_payment(tmp_path: Path) -> None
 
 def test_served_simulator_delivers_webhooks_by_itself() -> None:
     from qrinterop.simulators.server import create_app
-    import uvicorn
+    from qrinterop.simulators.wallets import modelled
 
     sim = Simulator(["aupay"])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(sim), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with serve_in_thread(create_app(sim), fast=False) as base:
         deadline = time.time() + 10
-        while not server.started and time.time() < deadline:
-            time.sleep(0.02)
-        base = f"http://127.0.0.1:{port}"
         creds = sim.credentials("aupay")
         body = json.dumps({"merchantPaymentId": "bg-1", "amount": 5, "currency": "JPY",
                            "notifyUrl": f"{base}/_sim/inbox/bg"}).encode()
-        from qrinterop.simulators.wallets import modelled
         r = httpx.post(f"{base}/aupay/v1/payments/qr", content=body,
                        headers=modelled.sign_request(creds, "POST", "/v1/payments/qr", body))
         httpx.post(f"{base}/_sim/consumer/aupay/pay", json={"code": r.json()["qrContent"]})
@@ -139,6 +131,3 @@ def test_served_simulator_delivers_webhooks_by_itself() -> None:
             received = httpx.get(f"{base}/_sim/inbox/bg").json()["received"]
             time.sleep(0.05)
         assert received and json.loads(received[0]["body"])["eventType"] == "PAYMENT.COMPLETED"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
