@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -34,7 +35,7 @@ def new_id(prefix: str = "CT") -> str:
     return prefix + uuid.uuid4().hex[:20].upper()
 
 
-class Driver:
+class Driver(ABC):
     wallet = ""
     AUTH: Expect
     CONFLICT: Expect
@@ -71,15 +72,17 @@ class Driver:
             headers["Content-Type"] = "application/json"
         return self.http.request(method, f"{self.base}/{self.wallet}{path}", content=raw or None, headers=headers)
 
+    @abstractmethod
     def error(self, r: httpx.Response) -> tuple[int, str]:
-        raise NotImplementedError
+        """(HTTP status, the wallet's error code) of an error answer."""
 
     def ok(self, r: httpx.Response) -> bool:
         return 200 <= r.status_code < 300
 
     # ---- operations ---------------------------------------------------------------------------
+    @abstractmethod
     def create_body(self, mpid: str, amount: int, notify_url: str = "") -> dict[str, Any]:
-        raise NotImplementedError
+        """The wallet's create-payment request body."""
 
     def create(self, mpid: str, amount: int, notify_url: str = "", **kw: Any) -> httpx.Response:
         method, path = self.CREATE
@@ -87,14 +90,17 @@ class Driver:
 
     CREATE: tuple[str, str]
 
+    @abstractmethod
     def code(self, created: httpx.Response) -> str:
-        raise NotImplementedError
+        """The code (or payment id) the consumer pays, from a create answer."""
 
+    @abstractmethod
     def status(self, mpid: str) -> httpx.Response:
-        raise NotImplementedError
+        """Ask the wallet for the payment's state."""
 
+    @abstractmethod
     def status_name(self, r: httpx.Response) -> str:
-        raise NotImplementedError
+        """The wallet's state name from a status answer."""
 
     def after_user_paid(self, mpid: str, amount: int) -> None:
         """What the merchant must do once the user approved (LINE Pay: confirm)."""
