@@ -39,8 +39,9 @@ class Oracle:
 
 
 def record_category(category: str | None) -> str | None:
-    """The run record knows iut-crash and timeout; protocol/transport faults are the IUT's crash class."""
-    return {"timeout": "timeout", None: None}.get(category, "iut-crash")
+    """Run-record category of a transport failure: a timeout, a protocol fault (garbage, an answer
+    for an id not in flight, oversize output: the IUT is alive but speaks wrongly), or a crash."""
+    return {"timeout": "timeout", "protocol": "protocol", None: None}.get(category, "iut-crash")
 
 
 def failure_outcome(case_rules: list[str], reply: Reply, evidence: dict[str, Any]) -> Outcome:
@@ -57,7 +58,7 @@ def should_only(rules: list[str], levels: Mapping[str, str]) -> bool:
 
 def soften(outcome: Outcome, levels: Mapping[str, str]) -> Outcome:
     """A wrong answer on SHOULD/MAY rules only is a warning (transport failures stay failures)."""
-    if outcome.status == FAILED and outcome.category not in ("iut-crash", "timeout") \
+    if outcome.status == FAILED and outcome.category not in ("iut-crash", "timeout", "protocol") \
             and should_only(outcome.rules, levels):
         outcome.status = WARNING
         outcome.message = f"SHOULD-level: {outcome.message}"

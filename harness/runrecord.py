@@ -25,7 +25,7 @@ SCHEMA = "qrinterop/run@1"
 STATUSES = ("passed", "failed", "warning", "skipped", "expected-failure")
 KINDS = ("vector", "property", "mutation", "differential", "wallet-api")
 PARTS = ("codec", "profile", "imaging", "wallet-api")
-CATEGORIES = ("iut-crash", "timeout", "wrong-verdict", "wrong-value", "charset", "not-implemented")
+CATEGORIES = ("iut-crash", "timeout", "protocol", "wrong-verdict", "wrong-value", "charset", "not-implemented")
 
 REDACTED = "[redacted]"
 # Keys whose values are secrets wherever they appear (HTTP headers, JSON bodies, configs).

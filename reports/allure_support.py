@@ -19,11 +19,14 @@ from typing import Any, Mapping
 
 CATEGORY_LABEL = "category"
 
-# Order matters: Allure puts a test in the first category that matches. Timeout before crash:
-# both start "no valid answer from the IUT: …".
+# Order matters: Allure puts a test in the first category that matches. Timeout and protocol
+# before crash: all three start "no valid answer from the IUT: …".
 CATEGORIES: tuple[dict[str, Any], ...] = (
     {"name": "IUT timeout", "category": "timeout", "matchedStatuses": ["broken", "failed"],
      "phrases": [r"timed? ?out", r"no answer within", r"did not answer within"]},
+    {"name": "IUT protocol error", "category": "protocol", "matchedStatuses": ["broken", "failed"],
+     "phrases": [r"is not JSON", r"without an integer 'id'", r"no request in flight", r"byte cap",
+                 r"not valid JSON-lines"]},
     {"name": "IUT crash", "category": "iut-crash", "matchedStatuses": ["broken", "failed"],
      "phrases": [r"crash", r"exited with", r"process (?:died|exited)", r"killed by signal", r"closed its stdout",
                  r"closed the connection", r"IUT raised", r"no valid answer from the IUT"]},

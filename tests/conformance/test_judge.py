@@ -81,3 +81,16 @@ def test_tree_diff_pairs_repeated_ids_by_occurrence():
     assert judge.tree_diff(a, a) == []
     b = [a[0], {"id": "61", "children": [{"id": "4F", "value": "XX"}]}]
     assert judge.tree_diff(a, b) == ["61[1].4F: expected 'A2', got 'XX'"]
+
+
+def test_garbage_answer_is_a_protocol_failure_not_a_crash():
+    out = judge.judge_validate(case("validate", "valid"),
+                               Reply("validate", failure="IUT wrote a line that is not JSON", category="protocol"),
+                               reference_oracle())
+    assert out.status == "failed" and out.category == "protocol" and "iut.protocol.wire" in out.rules
+
+
+def test_protocol_failure_on_a_should_rule_stays_a_failure():
+    levels = {"mpm.crc.uppercase": "SHOULD"}
+    outcome = judge.Outcome(judge.FAILED, "garbage", ["mpm.crc.uppercase"], "protocol")
+    assert judge.soften(outcome, levels).status == judge.FAILED

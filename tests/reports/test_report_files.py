@@ -172,7 +172,7 @@ def test_environment_properties_and_categories(buggy_out):
     assert lines["qrinterop.version"] == "0.1.0" and lines["Python"] == "3.11.2"
     assert environment(load(BUGGY))["run.complete"] == "true"
     cats = json.loads((buggy_out.out_dir / "allure-results/categories.json").read_text(encoding="utf-8"))
-    assert [c["name"] for c in cats][:6] == ["IUT timeout", "IUT crash", "Not implemented",
+    assert [c["name"] for c in cats][:7] == ["IUT timeout", "IUT protocol error", "IUT crash", "Not implemented",
                                               "Charset (text mangled)", "Wrong verdict (valid/invalid)",
                                               "Wrong value (parse/build result differs)"]
 
