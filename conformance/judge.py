@@ -232,13 +232,20 @@ def judge_decoded_payload(case: Case, reply: Reply, expected_payload: str, rules
     evidence: dict[str, Any] = {"payload": expected_payload, "vector": case.to_vector(), "image": case.image}
     if not reply.answered:
         return failure_outcome(rules, reply, evidence)
+    got = reply.result.get("payload") if reply.ok else None
+    evidence["actual"] = {"payload": got} if reply.ok else {"error": reply.describe_error()}
+    if got == expected_payload:
+        return Outcome(PASSED, "decoded exactly", rules, None, evidence)
+    if case.result == "acceptable":
+        # e.g. a Shift_JIS symbol: refusing it, or handing back its bytes undecoded, is a legitimate
+        # choice; the reference's own answer is the common one. Record the choice.
+        evidence["choice"] = "refused" if not reply.ok else "decoded differently"
+        return Outcome(WARNING, f"acceptable either way; the IUT {evidence['choice']} "
+                                f"({reply.describe_error() if not reply.ok else repr(got)}){_about(case)}",
+                       rules, None, evidence)
     if not reply.ok:
         return Outcome(FAILED, f"IUT could not decode the image: {reply.describe_error()}", rules,
                        "wrong-verdict", evidence)
-    got = reply.result.get("payload")
-    evidence["actual"] = {"payload": got}
-    if got == expected_payload:
-        return Outcome(PASSED, "decoded exactly", rules, None, evidence)
     category = "charset" if not expected_payload.isascii() else "wrong-value"
     return Outcome(FAILED, f"decoded {got!r}, expected {expected_payload!r}", rules, category, evidence)
 

@@ -94,3 +94,14 @@ def test_protocol_failure_on_a_should_rule_stays_a_failure():
     levels = {"mpm.crc.uppercase": "SHOULD"}
     outcome = judge.Outcome(judge.FAILED, "garbage", ["mpm.crc.uppercase"], "protocol")
     assert judge.soften(outcome, levels).status == judge.FAILED
+
+
+def test_acceptable_image_refused_is_a_recorded_choice_not_a_failure():
+    image_case = case("decode_image", "acceptable")
+    out = judge.judge_decoded_payload(image_case, Reply("decode_image", error={"code": "E", "message": "Shift_JIS"}),
+                                      "000201", ["mpm.payload.utf8"])
+    assert out.status == "warning" and out.evidence["choice"] == "refused"
+    valid_case = case("decode_image", "valid")
+    out = judge.judge_decoded_payload(valid_case, Reply("decode_image", error={"code": "E", "message": "no"}),
+                                      "000201", ["iut.decode.exact"])
+    assert out.status == "failed"
