@@ -105,8 +105,9 @@ class Driver(ABC):
     def after_user_paid(self, mpid: str, amount: int) -> None:
         """What the merchant must do once the user approved (LINE Pay: confirm)."""
 
+    @abstractmethod
     def refund(self, mpid: str, refund_id: str, amount: int, total: int) -> httpx.Response:
-        raise NotImplementedError
+        """Refund `amount` of the payment (of `total`), idempotently by `refund_id`."""
 
     def refunded_name(self, mpid: str, refund_id: str) -> str:
         """The status that says the payment (or its refund) is refunded."""

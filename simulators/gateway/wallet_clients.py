@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
@@ -112,7 +113,7 @@ def _2xx(r: Reply) -> bool:
     return 200 <= r.status < 300
 
 
-class WalletClient:
+class WalletClient(ABC):
     """The five calls; subclasses fill them for one API shape."""
     needs_confirmation = False
 
@@ -120,21 +121,25 @@ class WalletClient:
         self.c = client
         self.wallet = client.wallet
 
+    @abstractmethod
     def create(self, attempt_id: str, amount: int, description: str, notify_url: str, return_url: str) -> Created:
-        raise NotImplementedError
+        """Create the payment (or code) at the wallet."""
 
+    @abstractmethod
     def status(self, attempt_id: str) -> tuple[WalletStatus, str]:
-        raise NotImplementedError
+        """The payment's state, and the wallet's own name for it."""
 
     def confirm(self, attempt_id: str, wallet_payment_id: str, amount: int) -> None:
         raise WalletCallError(self.wallet, "this wallet needs no confirmation", transient=False)
 
+    @abstractmethod
     def refund(self, attempt_id: str, wallet_payment_id: str, refund_id: str, amount: int, total: int, *,
                refunded_before: int = 0) -> None:
-        raise NotImplementedError
+        """Refund `amount` of the payment, idempotently by `refund_id`."""
 
+    @abstractmethod
     def close(self, attempt_id: str, code: str) -> None:
-        raise NotImplementedError
+        """Close an unpaid payment (the losing side of a race)."""
 
 
 class PayPayClient(WalletClient):
