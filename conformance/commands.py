@@ -130,17 +130,17 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
     ini = out / ".certify-pytest.ini"          # our own config: a project's addopts must not leak in
     ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
     argv = ["-c", str(ini), "--rootdir", str(root), "-p", "no:cacheprovider", "-q",
-            "--pyargs", "qrinterop.conformance", "--iut", plan["spec"], "--vectors", str(plan["vectors"]),
-            "--run-record", str(out / "run.json"),
-            "--iut-timeout", str(args.timeout), "-W", "ignore::pytest.PytestUnraisableExceptionWarning"]
+            "--pyargs", "qrinterop.conformance", "--qri-iut", plan["spec"], "--qri-vectors", str(plan["vectors"]),
+            "--qri-run-record", str(out / "run.json"),
+            "--qri-timeout", str(args.timeout), "-W", "ignore::pytest.PytestUnraisableExceptionWarning"]
     if _has_allure():
         argv += ["--alluredir", str(out / "allure-results"), "--clean-alluredir"]
     if plan["profiles"]:
-        argv += ["--profile", ",".join(plan["profiles"])]
+        argv += ["--qri-profile", ",".join(plan["profiles"])]
     if args.expected_failures:
-        argv += ["--expected-failures", args.expected_failures]
+        argv += ["--qri-expected-failures", args.expected_failures]
     if args.examples:
-        argv += ["--qr-examples", str(args.examples)]
+        argv += ["--qri-examples", str(args.examples)]
     if args.workers not in ("0", 0):
         argv += ["-n", str(args.workers)]
     progress = Progress(_real_stderr())

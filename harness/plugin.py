@@ -1,6 +1,9 @@
-"""pytest plugin (entry point `pytest11`): points the conformance suite at an IUT.
+"""The conformance suite plugin: points the suite at an IUT.
 
-    pytest --iut=SPEC --profile=jpqr --vectors=DIR --pyargs qrinterop.conformance
+    pytest --qri-iut=SPEC --qri-profile=jpqr --qri-vectors=DIR --pyargs qrinterop.conformance
+
+Registered by the `pytest11` entry point (`qrinterop.pytest_entry`, which declares the `--qri-…`
+options) only in sessions that ask for the suite, so it never touches unrelated test runs.
 
 - one test item per vector, id `<set>/<tcId>`; markers `rule(id=…)`, `profile(name=…)`,
   `op(name=…)`, `kind(name=…)` so `-m "rule(id='mpm.crc.mismatch')"` selects by rule, and the
@@ -8,10 +11,9 @@
 - each test ends passed / failed / warning / skipped / expected-failure and carries its rule ids
   and evidence in `report.user_properties` ("qrinterop", json) — that is how results cross from
   pytest-xdist workers (one IUT process per worker) to the controller, which alone writes the run
-  record (`--run-record PATH`), rewriting it as results arrive so an interrupted run leaves one;
+  record (`--qri-run-record PATH`), rewriting it as results arrive so an interrupted run leaves one;
 - allure-pytest labels on each test (epic = part, feature = profile, story = rule id, severity from
   the rule's level) and attachments (payload, expected vs actual, IUT stderr, image).
-The plugin is inert in test runs that use none of its fixtures.
 """
 from __future__ import annotations
 
@@ -28,23 +30,6 @@ _RESULT = pytest.StashKey[dict]()
 _META = pytest.StashKey[dict]()
 USER_PROPERTY = "qrinterop"
 FLUSH_EVERY_S = 1.0
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("qrinterop", "qrinterop conformance")
-    group.addoption("--iut", default=None, help="implementation under test: python:mod:factory | jsonl:<cmd> | http://host:port")
-    group.addoption("--profile", default=None, help="profile(s) to certify, comma separated (default: all the IUT declares)")
-    group.addoption("--vectors", default=None, help="vector directory (default: the bundled vectors/)")
-    group.addoption("--expected-failures", default=None, metavar="FILE",
-                    help="JSON {rule-or-vector-id: reason}: known deviations, shown as expected-failure")
-    group.addoption("--run-record", default=None, metavar="PATH", help="write the run record (run.json) here")
-    group.addoption("--iut-timeout", type=float, default=5.0, metavar="S", help="per-request timeout (jsonl, http)")
-    group.addoption("--qr-examples", type=int, default=None, metavar="N",
-                    help="hypothesis examples per property test (default: small, see docs/conformance.md)")
-    # With --pyargs pytest reads the command line before any conftest, so the wallet API suite's
-    # options are registered here too (adding them twice is harmless).
-    from qrinterop.conformance.wallet_api.options import add_options
-    add_options(parser)
 
 
 @dataclass
@@ -69,14 +54,14 @@ def pytest_configure(config: pytest.Config) -> None:
                  "kind(name): vector | property | mutation | differential | wallet-api"):
         config.addinivalue_line("markers", line)
     from qrinterop.paths import VECTORS_DIR
-    vectors = Path(config.getoption("vectors") or VECTORS_DIR)
-    profiles = config.getoption("profile")
-    state = _SuiteState(spec=config.getoption("iut"),
+    vectors = Path(config.getoption("qri_vectors") or VECTORS_DIR)
+    profiles = config.getoption("qri_profile")
+    state = _SuiteState(spec=config.getoption("qri_iut"),
                         profiles=[p.strip() for p in profiles.split(",") if p.strip()] if profiles else None,
-                        vectors_dir=vectors, expected=load_expected_failures(config.getoption("expected_failures")),
-                        timeout=config.getoption("iut_timeout"), is_worker=hasattr(config, "workerinput"))
+                        vectors_dir=vectors, expected=load_expected_failures(config.getoption("qri_expected_failures")),
+                        timeout=config.getoption("qri_timeout"), is_worker=hasattr(config, "workerinput"))
     config.stash[_STATE] = state
-    record_path = config.getoption("run_record")
+    record_path = config.getoption("qri_run_record")
     if record_path and not state.is_worker:
         state.record_path = Path(record_path)
 
@@ -123,7 +108,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                                                     "manifestSha256": manifest_sha256(state.vectors_dir),
                                                     "sets": sets},
                              rules=catalogue_dicts(wallet_api=_is_wallet_api_run(session.config)),
-                             expectedFailuresFile=session.config.getoption("expected_failures"))
+                             expectedFailuresFile=session.config.getoption("qri_expected_failures"))
     write_run_record(state.record, state.record_path)
     state.flusher = _Flusher(state.record, state.record_path)
 
@@ -165,7 +150,7 @@ class _Flusher:
 
 
 def _is_wallet_api_run(config: pytest.Config) -> bool:
-    return bool(config.getoption("wallet_url", None)) or any("wallet_api" in str(a) for a in config.args)
+    return bool(config.getoption("qri_wallet_url", None)) or any("wallet_api" in str(a) for a in config.args)
 
 
 def _is_distributed(config: pytest.Config) -> bool:
@@ -265,7 +250,7 @@ def oracle() -> Any:
 def suite_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     state = request.config.stash[_STATE]
     return {"profiles": state.profiles, "vectors_dir": state.vectors_dir,
-            "examples": request.config.getoption("qr_examples")}
+            "examples": request.config.getoption("qri_examples")}
 
 
 @pytest.fixture

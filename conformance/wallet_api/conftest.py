@@ -1,8 +1,8 @@
 """Fixtures of the wallet API conformance tests: the implementation under test (IUT) and one
-driver per wallet. Without `--wallet-url` the IUT is the simulators, in this process (respx).
+driver per wallet. Without `--qri-wallet-url` the IUT is the simulators, in this process (respx).
 
 These tests are collected only when asked for (an argument naming `wallet_api`, or
-`--wallet-url`), so `qrinterop certify` — which runs `--pyargs qrinterop.conformance` for
+`--qri-wallet-url`), so `qrinterop certify` — which runs `--pyargs qrinterop.conformance` for
 QR-code IUTs — does not run them as a side effect.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _asked_for(config: pytest.Config) -> bool:
-    if config.getoption("wallet_url", None):
+    if config.getoption("qri_wallet_url", None):
         return True
     return any("wallet_api" in str(a) for a in config.args)
 
@@ -47,9 +47,9 @@ class Iut:
         try:
             r = http.get(f"{self.base}/_sim/health")
         except httpx.TransportError as exc:
-            pytest.exit(f"--wallet-url {base}: cannot reach GET /_sim/health ({type(exc).__name__}: {exc})", returncode=2)
+            pytest.exit(f"--qri-wallet-url {base}: cannot reach GET /_sim/health ({type(exc).__name__}: {exc})", returncode=2)
         if r.status_code != 200:
-            pytest.exit(f"--wallet-url {base}: GET /_sim/health answered HTTP {r.status_code}; the IUT must offer "
+            pytest.exit(f"--qri-wallet-url {base}: GET /_sim/health answered HTTP {r.status_code}; the IUT must offer "
                         "the control API subset listed in docs/unified-code.md", returncode=2)
         self.wallets = tuple(r.json().get("wallets", ()))
         self._creds: dict[str, dict[str, str]] = {}
@@ -84,7 +84,7 @@ class Iut:
 
 @pytest.fixture(scope="session")
 def wallet_iut(request: pytest.FixtureRequest) -> Iterator[Iut]:
-    url = request.config.getoption("wallet_url", None)
+    url = request.config.getoption("qri_wallet_url", None)
     with contextlib.ExitStack() as stack:
         if url is None:
             from qrinterop.simulators.mock import mock

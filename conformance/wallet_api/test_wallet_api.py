@@ -19,11 +19,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     aspect = getattr(metafunc.function, "aspect", None)
     if aspect is None or "wallet" not in metafunc.fixturenames:
         return
-    chosen = metafunc.config.getoption("wallet_ids", None)
+    chosen = metafunc.config.getoption("qri_wallet_ids", None)
     wallets = [w.strip() for w in chosen.split(",") if w.strip()] if chosen else list(WALLET_IDS)
     unknown = [w for w in wallets if w not in WALLET_IDS]
     if unknown:
-        raise pytest.UsageError(f"--wallet-ids: unknown wallet id(s) {', '.join(unknown)}; known: {', '.join(WALLET_IDS)}")
+        raise pytest.UsageError(f"--qri-wallet-ids: unknown wallet id(s) {', '.join(unknown)}; known: {', '.join(WALLET_IDS)}")
     params = [pytest.param(w, id=w, marks=[pytest.mark.rule(id=rule_id(w, aspect)), pytest.mark.profile(name=w),
                                            pytest.mark.kind(name="wallet-api")])
               for w in wallets if w in WALLET_IDS and aspect in aspects_of(w)]

@@ -16,14 +16,14 @@ OWN_MODULES_ONLY = ("--ignore-glob=*/wallet_api/*",)   # the wallet API suite is
 def run_suite(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     record = tmp_path / "run.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--pyargs",
-                           "qrinterop.conformance", "--vectors", str(FIXTURE_VECTORS), "--run-record", str(record),
+                           "qrinterop.conformance", "--qri-vectors", str(FIXTURE_VECTORS), "--qri-run-record", str(record),
                            *OWN_MODULES_ONLY, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
     return proc, json.loads(record.read_text())
 
 
 def collect(*args: str) -> list[str]:
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--co", "--pyargs",
-                           "qrinterop.conformance", "--vectors", str(FIXTURE_VECTORS), *OWN_MODULES_ONLY, *args],
+                           "qrinterop.conformance", "--qri-vectors", str(FIXTURE_VECTORS), *OWN_MODULES_ONLY, *args],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     return [line.split("::", 1)[1] for line in proc.stdout.splitlines() if "::" in line]
 
@@ -34,8 +34,8 @@ def test_select_by_rule_marker_and_by_profile_keyword():
     # -k: the profile is a keyword of each test
     assert sorted(collect("-k", "jpqr or (emv and mutation)")) == [
         "test_mutation[ascii]", "test_mutation[japanese]", "test_vector[conf-fixture/17]"]
-    # --profile filters the vectors; the EMV codec property and mutation tests always run
-    assert sorted(collect("--profile", "jpqr")) == ["test_differential_parse", "test_differential_validate",
+    # --qri-profile filters the vectors; the EMV codec property and mutation tests always run
+    assert sorted(collect("--qri-profile", "jpqr")) == ["test_differential_parse", "test_differential_validate",
                                                     "test_mutation[ascii]",
                                                     "test_mutation[japanese]", "test_roundtrip",
                                                     "test_vector[conf-fixture/17]"]
@@ -48,7 +48,7 @@ def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
     xfail = tmp_path / "xfail.json"
     xfail.write_text(json.dumps({"conf-fixture/3": "duplicates accepted until v2", "iut.robust.crash": "fixing"}))
     spec = f"jsonl:{sys.executable} {BUGGY}"
-    proc, run = run_suite(tmp_path, "-n", "2", "--iut", spec, "--iut-timeout", "1", "--expected-failures", str(xfail))
+    proc, run = run_suite(tmp_path, "-n", "2", "--qri-iut", spec, "--qri-timeout", "1", "--qri-expected-failures", str(xfail))
     assert proc.returncode == 1, proc.stdout[-2000:]
     by_id = {t["id"]: t for t in run["tests"]}
     assert len(by_id) == len(run["tests"]) == 22 and run["complete"]
@@ -71,7 +71,7 @@ def test_undeclared_op_is_skipped_as_not_implemented(tmp_path):
         "class ParseOnly(ReferenceIut):\n"
         "    def hello(self):\n"
         "        return {**super().hello(), 'ops': ['hello', 'parse']}\n")
-    proc, run = run_suite(tmp_path, "--iut", "python:parse_only:ParseOnly", "--rootdir", str(ROOT),
+    proc, run = run_suite(tmp_path, "--qri-iut", "python:parse_only:ParseOnly", "--rootdir", str(ROOT),
                           "-p", "no:randomly", "-o", f"pythonpath={tmp_path}")
     skipped = [t for t in run["tests"] if t["status"] == "skipped"]
     assert {t["operation"] for t in skipped} >= {"validate", "build"}

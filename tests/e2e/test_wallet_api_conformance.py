@@ -28,7 +28,7 @@ RULES = {r["id"]: r for r in wallet_rules()}
 def run_suite(tmp_path: Path, *extra: str) -> tuple[int, dict]:
     record = tmp_path / "run.json"
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "qrinterop.conformance.wallet_api.options",
-           "--pyargs", "qrinterop.conformance.wallet_api", "--run-record", str(record), *extra]
+           "--pyargs", "qrinterop.conformance.wallet_api", "--qri-run-record", str(record), *extra]
     proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert record.exists(), proc.stdout[-2000:] + proc.stderr[-2000:]
     return proc.returncode, json.loads(record.read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def test_the_simulators_pass_every_rule_behind_qrinterop_serve(tmp_path: Path) -
             assert server.poll() is None, server.stderr.read() if server.stderr else "serve exited"
             assert time.time() < deadline, "qrinterop serve did not answer in 20 s"
             time.sleep(0.1)
-        code, record = run_suite(tmp_path, "--wallet-url", base)
+        code, record = run_suite(tmp_path, "--qri-wallet-url", base)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -94,7 +94,7 @@ class WrongCodes(Simulator):
 
 def test_a_wrong_implementation_is_caught_and_explained(tmp_path: Path) -> None:
     with Uvicorn(create_app(WrongCodes(timeout_seconds=1.0), deliver_webhooks=False)) as server:
-        code, record = run_suite(tmp_path, "--wallet-url", server.base, "--wallet-ids", "paypay,wechatpay")
+        code, record = run_suite(tmp_path, "--qri-wallet-url", server.base, "--qri-wallet-ids", "paypay,wechatpay")
     assert code == 1
     by_rule = {t["rules"][0]: t for t in record["tests"]}
     bad = by_rule["paypay.api.idempotency"]
