@@ -43,6 +43,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-reports", action="store_true", help="write run.json, junit.xml and allure-results only "
                    "(skip the certification summary and the Allure HTML)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--shard", default=None, metavar="I/N", help="run only shard I of N (a deterministic split "
+                   "of the tests, qrinterop.shard); join the shards' run.json with `qrinterop report merge`")
     p.set_defaults(func=certify)
 
 
@@ -141,6 +143,8 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
         argv += ["--qri-expected-failures", args.expected_failures]
     if args.examples:
         argv += ["--qri-examples", str(args.examples)]
+    if getattr(args, "shard", None):
+        argv += ["-p", "qrinterop.shard", "--qri-shard", args.shard]
     if args.workers not in ("0", 0):
         argv += ["-n", str(args.workers)]
     progress = Progress(_real_stderr())

@@ -47,6 +47,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.add_argument("--timeout", type=float, default=allure_html.DEFAULT_TIMEOUT_S, metavar="SECONDS")
     a.set_defaults(func=_allure)
 
+    m = sub.add_parser("merge", help="merge the run.json of each shard (certify --shard i/n) into one run "
+                                     "record and its reports")
+    m.add_argument("run_json", type=Path, nargs="+", metavar="RUN_JSON")
+    m.add_argument("-o", "--out", type=Path, required=True, help="folder for the merged run.json and reports")
+    m.add_argument("--no-reports", dest="reports", action="store_false", help="write the merged run.json only")
+    m.add_argument("--no-allure-html", dest="allure_html", action="store_false")
+    m.set_defaults(func=_merge, allure_timeout=allure_html.DEFAULT_TIMEOUT_S, json=False)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from qrinterop.reports.merge import merge_run_files
+    run_json = merge_run_files(args.run_json, args.out)
+    print(f"wrote {run_json}")
+    if not args.reports:
+        return 0
+    args.run_json, args.out = run_json, None
+    return _build(args)
+
 
 def _diff(args: argparse.Namespace) -> int:
     changes = diff_verdicts(load_either(args.a), load_either(args.b))
