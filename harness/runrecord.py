@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from qrinterop import __version__
+from qrinterop.reports.verdicts import decide, verdict_model
 
 SCHEMA = "qrinterop/run@1"
 STATUSES = ("passed", "failed", "warning", "skipped", "expected-failure")
 KINDS = ("vector", "property", "mutation", "differential", "wallet-api")
 PARTS = ("codec", "profile", "imaging", "wallet-api")
 CATEGORIES = ("iut-crash", "timeout", "protocol", "wrong-verdict", "wrong-value", "charset", "not-implemented")
+ATTRIBUTION_METHODS = ("reported", "diagnosis", "primary")
 
 REDACTED = "[redacted]"
 # Keys whose values are secrets wherever they appear (HTTP headers, JSON bodies, configs).
@@ -84,6 +86,12 @@ class TestRecord:
     durationMs: float | None = None
     expectedFailure: str | None = None
     evidence: dict[str, Any] | None = None
+    # Why it failed, decided by the suite (issue 14): the rules the IUT actually broke and how that
+    # was decided — "reported" (the IUT's own rule ids), "diagnosis" (the suite's diagnosis of its
+    # output or behaviour) or "primary" (the vector's primary rule, the last resort).
+    attribution: dict[str, Any] | None = None
+    diagnosis: str | None = None          # one sentence: what the IUT got wrong
+    warnings: list[str] | None = None     # e.g. "rejected for another reason: …"
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -94,6 +102,10 @@ class TestRecord:
             raise ValueError(f"test {self.id}: part {self.part!r} is not one of {PARTS}")
         if self.category is not None and self.category not in CATEGORIES:
             raise ValueError(f"test {self.id}: category {self.category!r} is not one of {CATEGORIES}")
+        if self.attribution is not None:
+            if self.attribution.get("method") not in ATTRIBUTION_METHODS or not self.attribution.get("rules"):
+                raise ValueError(f"test {self.id}: attribution {self.attribution!r} needs rules and a method "
+                                 f"({', '.join(ATTRIBUTION_METHODS)})")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -113,6 +125,8 @@ class RunRecord:
     rules: list[dict[str, Any]] = field(default_factory=list)
     tests: list[TestRecord] = field(default_factory=list)
     expectedFailuresFile: str | None = None
+    scope: dict[str, Any] = field(default_factory=lambda: {"profiles": None})   # --profile narrowing
+    errorCodesFile: str | None = None
     startedAt: str = field(default_factory=utc_now)
     finishedAt: str | None = None
     complete: bool = False
@@ -128,11 +142,13 @@ class RunRecord:
         self.complete = complete
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, "qrinteropVersion": self.qrinteropVersion, "python": self.python,
+        data = {"schema": SCHEMA, "qrinteropVersion": self.qrinteropVersion, "python": self.python,
                 "platform": self.platform, "startedAt": self.startedAt, "finishedAt": self.finishedAt,
-                "complete": self.complete, "iut": self.iut, "vectors": self.vectors,
-                "expectedFailuresFile": self.expectedFailuresFile, "rules": self.rules,
-                "tests": [t.to_dict() for t in self.tests]}
+                "complete": self.complete, "iut": self.iut, "vectors": self.vectors, "scope": self.scope,
+                "expectedFailuresFile": self.expectedFailuresFile, "errorCodesFile": self.errorCodesFile,
+                "rules": self.rules, "tests": [t.to_dict() for t in self.tests]}
+        data["verdicts"] = verdict_model(data)     # the one verdict model; writers only render it
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunRecord":
@@ -142,6 +158,8 @@ class RunRecord:
                      rules=list(data.get("rules") or []),
                      tests=[TestRecord.from_dict(t) for t in data.get("tests") or []],
                      expectedFailuresFile=data.get("expectedFailuresFile"),
+                     scope=dict(data.get("scope") or {"profiles": None}),
+                     errorCodesFile=data.get("errorCodesFile"),
                      startedAt=data["startedAt"], finishedAt=data.get("finishedAt"),
                      complete=bool(data.get("complete")))
         for key in ("qrinteropVersion", "python", "platform"):
@@ -171,34 +189,13 @@ def read_run_record(path: Path) -> RunRecord:
 
 
 def rule_verdicts(record: RunRecord) -> dict[str, str]:
-    """Rule id → pass | fail | warning | expected-failure | not-implemented, per docs/run-record.md
-    (the report writers refine this; certify uses it for its exit code and terminal table)."""
-    levels = {r["id"]: r.get("level", "MUST") for r in record.rules}
-    by_rule: dict[str, list[TestRecord]] = {}
-    for test in record.tests:
-        for rule in test.rules:
-            by_rule.setdefault(rule, []).append(test)
-    verdicts: dict[str, str] = {}
-    for rule, tests in by_rule.items():
-        statuses = {t.status for t in tests}
-        if "failed" in statuses:
-            verdicts[rule] = "fail" if levels.get(rule, "MUST") == "MUST" else "warning"
-        elif "expected-failure" in statuses:
-            verdicts[rule] = "expected-failure"
-        elif "warning" in statuses:
-            verdicts[rule] = "warning"
-        elif "passed" in statuses:
-            verdicts[rule] = "pass"
-        else:
-            verdicts[rule] = "not-implemented"
-    return verdicts
+    """Rule id → verdict, from the one verdict model (qrinterop.reports.verdicts; docs/run-record.md)."""
+    return {rv.rule.id: rv.verdict.value for rv in decide(record.to_dict()).rules}
 
 
 def must_rules_pass(record: RunRecord) -> bool:
     """True when no MUST rule failed (a rule the catalogue lacks counts as MUST)."""
-    levels = {r["id"]: r.get("level", "MUST") for r in record.rules}
-    return not any(v == "fail" and levels.get(rule, "MUST") == "MUST"
-                   for rule, v in rule_verdicts(record).items())
+    return not decide(record.to_dict()).overall.failing_must_rules
 
 
 def tests_by_status(tests: Iterable[TestRecord]) -> dict[str, int]:
