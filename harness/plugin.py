@@ -265,7 +265,7 @@ def _initial_meta(item: pytest.Item) -> dict | None:
     if case is not None:
         return {"id": case.id, "kind": "vector", "part": part_of(case.operation, case.profile),
                 "feature": case.profile, "operation": case.operation, "rules": list(case.rules),
-                "result": case.result, "evidence": {"payload": case.payload}}
+                "result": case.result, "evidence": {"payload": case.payload}, "title": case.comment}
     kind = item.get_closest_marker("kind")
     if kind is None:
         return None                        # not a conformance test
@@ -410,8 +410,10 @@ def _allure_describe(meta: dict, rules: list[str], evidence: dict, png: bytes | 
     if category:
         allure.dynamic.label("category", category)
     from qrinterop.conformance.oracle import reference_oracle
+    from qrinterop.reports.allure_support import label_test
     levels = reference_oracle().levels
     allure.dynamic.epic(meta.get("part", "codec"))
+    label_test(allure, meta, list(rules))   # title (the vector's comment), suites part -> profile -> rule
     if meta.get("feature"):
         allure.dynamic.feature(meta["feature"])
     for rule in rules:

@@ -125,3 +125,49 @@ def environment(record: Mapping[str, Any]) -> dict[str, str]:
 def render_environment(record: Mapping[str, Any]) -> str:
     return "".join(f"{_escape_property(k, key=True)}={_escape_property(v)}\n"
                    for k, v in environment(record).items())
+
+
+# ---- per-test labels (called by the conformance plugin while a test runs) ---------------------------
+
+def test_title(meta: Mapping[str, Any]) -> str:
+    """A name a person reads in the Allure tree: the vector's comment after its id
+    (`mpm-crc/17: CRC in lower-case hex`), else the id alone (`property/roundtrip`)."""
+    test_id = str(meta.get("id") or "")
+    comment = " ".join(str(meta.get("title") or "").split())
+    return f"{test_id}: {comment}" if comment and comment != test_id else test_id
+
+
+def label_test(allure: Any, meta: Mapping[str, Any], rules: list[str]) -> None:
+    """Title and suite labels of one conformance test, matching epic/feature/story: the
+    part -> profile -> rule tree also in readers that group by suite (Allure 2, classic)."""
+    allure.dynamic.title(test_title(meta))
+    allure.dynamic.parent_suite(str(meta.get("part") or "codec"))
+    allure.dynamic.suite(str(meta.get("feature") or "all profiles"))
+    if rules:
+        allure.dynamic.sub_suite(str(rules[0]))
+
+
+# ---- fixture steps allure-pytest records --------------------------------------------------------------
+
+_LAMBDA_STEP = re.compile(r"^(?P<fixture>.+)::<lambda>$")
+
+
+def tidy_container(container: dict[str, Any]) -> bool:
+    """allure-pytest names pytest's own fixture finalizers `fixture::<lambda>`: steps that say
+    nothing. Drop those that passed without steps or attachments; name the others
+    `tear down <fixture>`. Returns whether the container changed."""
+    changed = False
+    afters = []
+    for after in container.get("afters") or []:
+        match = _LAMBDA_STEP.match(str(after.get("name") or ""))
+        if match and not after.get("steps") and not after.get("attachments") \
+                and after.get("status") in (None, "passed"):
+            changed = True
+            continue
+        if match:
+            after = {**after, "name": f"tear down {match.group('fixture')}"}
+            changed = True
+        afters.append(after)
+    if changed:
+        container["afters"] = afters
+    return changed
