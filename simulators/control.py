@@ -1,10 +1,12 @@
 """The control API `/_sim/…`: the Simulator's Python control methods, over HTTP (DESIGN §6).
 
-Answers are JSON; a bad control request gets 400 `{"sim_error": "…"}` naming what was wrong.
+Answers are JSON; a bad control request gets 400 `{"sim_error": "…"}` naming what was wrong, an
+unknown control path 404 and a known one with the wrong method 405 (with `Allow`).
 
   GET    /_sim/health                          {"ok": true, "wallets": [...], "payments": n, "journal": n}
   POST   /_sim/reset            {"seed"?}        forget payments, faults, journal (keep merchants)
-  GET    /_sim/merchants?wallet=W               test credentials of W's merchants
+  GET    /_sim/merchants?wallet=W[&secrets=1]   W's merchants; secrets and private keys only with
+                                                secrets=1, and only on a loopback server
   POST   /_sim/merchants        {wallet, merchant_id, api_key?, secret?, public_key_pem?, key_serial?,
                                  notify_url?, multiple_refunds?}
   GET    /_sim/faults   POST /_sim/faults {fault, wallet?, route?, probability?, count?}   DELETE /_sim/faults
@@ -20,12 +22,12 @@ Answers are JSON; a bad control request gets 400 `{"sim_error": "…"}` naming w
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from qrinterop.simulators.engine.errors import SimError
+from qrinterop.simulators.engine.errors import Kind, SimError
 from qrinterop.simulators.engine.faults import FaultSyntaxError
 from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
+from qrinterop.simulators.engine.jsonbody import parse_json
 from qrinterop.simulators.engine.model import Merchant
 from qrinterop.simulators.engine.signing import load_public_key
 
@@ -41,9 +43,9 @@ def _body(req: SimRequest) -> dict[str, Any]:
     if not req.body:
         return {}
     try:
-        obj = json.loads(req.body)
-    except ValueError as exc:
-        raise ControlError(f"body is not JSON: {exc}") from None
+        obj = parse_json(req.body)
+    except SimError as exc:
+        raise ControlError(exc.message) from None
     if not isinstance(obj, dict):
         raise ControlError("body must be a JSON object")
     return obj
@@ -91,8 +93,25 @@ def handle_control(sim: "Simulator", req: SimRequest, rel: str) -> SimResponse:
     except (ControlError, FaultSyntaxError) as exc:
         return json_response(400, {"sim_error": str(exc)})
     except SimError as exc:
-        return json_response(404 if "not_found" in exc.kind.value else 400,
-                             {"sim_error": exc.message, "kind": exc.kind.value, "field": exc.field})
+        status = 404 if "not_found" in exc.kind.value else 409 if exc.kind is Kind.IDEMPOTENCY_CONFLICT else 400
+        return json_response(status, {"sim_error": exc.message, "kind": exc.kind.value, "field": exc.field})
+
+
+# (first path segment, number of segments or None for any) -> methods; for 404 vs 405
+_ROUTES: dict[str, tuple[str, ...]] = {
+    "health": ("GET",), "reset": ("POST",), "merchants": ("GET", "POST"), "faults": ("GET", "POST", "DELETE"),
+    "clock": ("GET", "POST"), "journal": ("GET",), "consumer": ("POST",), "payments": ("GET",),
+    "webhooks": ("GET", "POST"), "inbox": ("GET", "POST"), "openapi": ("GET",),
+}
+
+
+def _unknown(method: str, parts: list[str]) -> SimResponse:
+    where = "/_sim/" + "/".join(parts)
+    allowed = _ROUTES.get(parts[0] if parts else "", ())
+    if allowed and method not in allowed:
+        return json_response(405, {"sim_error": f"{method} is not allowed on {where}; allowed: {', '.join(allowed)}"},
+                             {"allow": ", ".join(allowed)})
+    return json_response(404, {"sim_error": f"no control operation {method} {where}"})
 
 
 def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
@@ -110,7 +129,11 @@ def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
         for w in wallets:
             if w not in sim.specs:
                 raise ControlError(f"wallet {w!r} is not served here")
-        return json_response(200, {"merchants": [sim.credentials(w, x.merchant_id) for w in wallets
+        secrets = q.get("secrets", "") in ("1", "true", "yes")
+        if secrets and not sim.serve_secrets:
+            return json_response(403, {"sim_error": "secrets and private keys are served only by a server bound to "
+                                                    "a loopback address; this one is not"})
+        return json_response(200, {"merchants": [sim.credentials(w, x.merchant_id, secrets=secrets) for w in wallets
                                                  for x in sim.merchants(w)]})
     if head == "merchants" and m == "POST":
         b = _body(req)
@@ -121,7 +144,7 @@ def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
             notify_url=_field(b, "notify_url", str, ""), multiple_refunds=_field(b, "multiple_refunds", bool, True))
         _check_merchant(merchant)
         sim.add_merchant(merchant)
-        return json_response(201, sim.credentials(merchant.wallet, merchant.merchant_id))
+        return json_response(201, sim.credentials(merchant.wallet, merchant.merchant_id, secrets=sim.serve_secrets))
     if head == "faults":
         if m == "GET":
             return json_response(200, {"seed": sim.faults.seed, "rules": [r.as_dict() for r in sim.faults.rules]})
@@ -179,4 +202,4 @@ def _route(sim: "Simulator", req: SimRequest, parts: list[str]) -> SimResponse:
         if wallet not in sim.specs:
             raise ControlError(f"wallet {wallet!r} is not served here")
         return json_response(200, sim.specs[wallet].contract.doc)
-    raise ControlError(f"no control operation {m} /_sim/{'/'.join(parts)}")
+    return _unknown(m, parts)

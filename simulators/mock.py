@@ -26,7 +26,8 @@ DEFAULT_BASE_URL = "http://sim.local"
 
 def to_sim_request(request: httpx.Request) -> SimRequest:
     return SimRequest(request.method, request.url.path, request.url.query.decode("ascii", "replace"),
-                      dict(request.headers), request.read())
+                      dict(request.headers), request.read(),
+                      raw_path=request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace"))
 
 
 class MockedSimulator:

@@ -4,6 +4,10 @@ Every wallet is mounted under its id (`/paypay/v2/codes`), the control API under
 Handlers are synchronous and short (no I/O but the store), so they run on the event loop
 without a thread hop; latency and timeout faults sleep asynchronously. A background task
 delivers due webhooks every 200 ms and keeps long-lived records out of the cyclic GC's way.
+
+Every method on every path reaches `Simulator.handle` (which answers 404 or 405 in the wallet's
+own error shape); anything starlette itself would answer is answered in JSON too. On SIGTERM the
+server stops within `SHUTDOWN_GRACE` seconds even if faulted requests are still sleeping.
 """
 from __future__ import annotations
 
@@ -12,13 +16,15 @@ import contextlib
 import gc
 import logging
 import time
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from qrinterop.simulators.delivery import deliver_due_async
 from qrinterop.simulators.engine.http import SimRequest
@@ -28,6 +34,25 @@ log = logging.getLogger("qrinterop.simulators.server")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 DELIVERY_INTERVAL = 0.2
 FREEZE_INTERVAL = 1.0
+SHUTDOWN_GRACE = 1.0       # seconds in-flight requests get after SIGTERM before they are cancelled
+
+
+class _AnyMethod:
+    """An ASGI endpoint: starlette routes a class instance for every method (a function endpoint
+    would only get the methods listed, and starlette would answer the rest in plain text)."""
+
+    def __init__(self, handler: "Callable[[Request], Awaitable[Response]]") -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handler(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+async def _json_http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
+    return JSONResponse({"sim_error": f"{request.method} {request.url.path}: {detail}"}, status_code=status)
 
 
 def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
@@ -52,7 +77,8 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
         body = await read_body(request)
         scope = request.scope     # read the ASGI scope directly: request.url re-parses the URL (profiled)
         req = SimRequest(scope["method"], scope["path"], scope["query_string"].decode("latin-1"),
-                         {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}, body)
+                         {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}, body,
+                         raw_path=(scope.get("raw_path") or b"").decode("latin-1"))
         if req.method == "POST" and req.path == "/_sim/webhooks/deliver":
             return JSONResponse({"attempted": await deliver_due_async(sim, state["client"])})
         resp = sim.handle(req)
@@ -88,10 +114,11 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
             task.cancel()
             await state["client"].aclose()
 
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
+    return Starlette(routes=[Route("/{path:path}", _AnyMethod(endpoint))], lifespan=lifespan,
+                     exception_handlers={HTTPException: _json_http_error})
 
 
 def run(sim: Simulator, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning") -> None:
     import uvicorn
     uvicorn.run(create_app(sim), host=host, port=port, loop="uvloop", http="httptools",
-                log_level=log_level, access_log=False)
+                log_level=log_level, access_log=False, timeout_graceful_shutdown=SHUTDOWN_GRACE)

@@ -15,6 +15,7 @@ import dataclasses
 import json
 import logging
 import random
+import threading
 import time
 from collections import deque
 from contextlib import ExitStack
@@ -27,11 +28,13 @@ from qrinterop.simulators.engine.errors import Kind, SimError
 from qrinterop.simulators.engine.faults import Fault, FaultPlan, FaultRule, FaultSyntaxError, parse_fault
 from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
 from qrinterop.simulators.engine.idempotency import fingerprint, idem_key, remember, replay
+from qrinterop.simulators.engine.jsonbody import parse_json
 from qrinterop.simulators.engine.journal import Journal
 from qrinterop.simulators.engine.model import OPEN_STATES, Merchant, Payment, Webhook
 from qrinterop.simulators.engine.replay import ReplayGuard
 from qrinterop.simulators.engine.signing import new_rsa_key_pem
-from qrinterop.simulators.engine.store import KeyedLocks, MemoryStore, Store, UnitOfWork
+from qrinterop.simulators.engine.store import (KeyedLocks, MemoryStore, Store, StoreConflict, UnitOfWork, delete,
+                                               insert, upsert)
 from qrinterop.simulators.engine.webhooks import after_attempt, due
 from qrinterop.simulators.wallets import WALLET_IDS, spec as wallet_spec
 from qrinterop.simulators.wallets.base import AuthInput, Ctx, WalletSpec
@@ -39,7 +42,10 @@ from qrinterop.simulators.wallets.base import AuthInput, Ctx, WalletSpec
 log = logging.getLogger("qrinterop.simulators")
 
 DEFAULT_MAX_BODY = 64 * 1024
-REPLAY_WINDOW = 600.0          # longest signature window among the wallets (modelled: 10 min)
+DEFAULT_MAX_FAULT_LATENCY = 60.0   # seconds; a longer `latency=` fault is refused
+MAX_ATTEMPTS = 25                  # a unit of work that keeps losing races gives up (an internal error)
+ID_KINDS = ("payment", "refund")   # an INSERT conflict on these is an id collision, never a race
+MERCHANT_CACHE_SECONDS = 1.0       # another process's merchant change is seen within this long
 _KEY_CACHE: dict[str, tuple[str, str]] = {}   # per process: RSA generation costs ~0.1 s a key
 
 
@@ -53,17 +59,26 @@ class Simulator:
     def __init__(self, wallets: Iterable[str] = WALLET_IDS, *, store: Store | None = None, seed: int = 0,
                  journal_capacity: int = 10_000, max_body: int = DEFAULT_MAX_BODY,
                  check_responses: bool = True, clock: SimClock | None = None,
-                 wall_clock: Callable[[], float] = time.time, timeout_seconds: float = 35.0) -> None:
+                 wall_clock: Callable[[], float] = time.time, timeout_seconds: float = 35.0,
+                 id_seed: int | None = None, header_faults: bool = True,
+                 max_fault_latency: float = DEFAULT_MAX_FAULT_LATENCY, serve_secrets: bool = True) -> None:
         self.specs: dict[str, WalletSpec] = {w: wallet_spec(w) for w in wallets}
         self.store: Store = store if store is not None else MemoryStore()
         self.clock = clock or SimClock()
         self.wall_clock = wall_clock
         self.seed = seed
-        self.rng = random.Random(seed)
+        # Ids come from the OS's random source, so they do not repeat across restarts or processes
+        # (a payment id has ~60 random bits). A seeded sequence only when a test asks for one; a
+        # seeded sequence restarted on an old state collides, and a collision is an internal error.
+        self.id_seed = id_seed
+        self.rng: random.Random = random.Random(id_seed) if id_seed is not None else random.SystemRandom()
         self.faults = FaultPlan(seed)
+        self.header_faults = header_faults
+        self.max_fault_latency = max_fault_latency
+        self.serve_secrets = serve_secrets   # GET /_sim/merchants?secrets=1 allowed (loopback servers only)
         self.journal = Journal(journal_capacity)
         self.locks = KeyedLocks()
-        self.replay = ReplayGuard(REPLAY_WINDOW)
+        self.replay = ReplayGuard(self.store)
         self.max_body = max_body
         self.check_responses = check_responses
         self.timeout_seconds = timeout_seconds
@@ -71,8 +86,8 @@ class Simulator:
         self.internal_errors: deque[str] = deque(maxlen=100)
         self.inboxes: dict[str, deque[dict[str, Any]]] = {}
         self.delivered: deque[Webhook] = deque(maxlen=1000)
-        self._merchants: dict[str, dict[str, Merchant]] = {w: {} for w in self.specs}
-        self._by_key: dict[str, dict[str, Merchant]] = {w: {} for w in self.specs}
+        self._merchant_cache: dict[tuple[str, str, str], tuple[Merchant | None, float]] = {}
+        self._merchant_guard = threading.Lock()
         self._load_merchants()
 
     # ---- keys and merchants -------------------------------------------------------------
@@ -80,53 +95,118 @@ class Simulator:
         """A simulator-owned RSA key pair (platform keys, default test merchants), persisted in
         the store so that a restarted server keeps signing with the same key."""
         stored = self.store.get("simkey", label)
-        if isinstance(stored, str):
-            priv, pub = json.loads(stored)
-            return priv, pub
-        pair = _cached_keypair(label)
-        self.store.commit([("simkey", label, json.dumps(list(pair)))])
-        return pair
+        if not isinstance(stored, str):
+            try:
+                self.store.commit([insert("simkey", label, json.dumps(list(_cached_keypair(label))))])
+            except StoreConflict:      # another process stored its key first: use that one
+                pass
+            stored = self.store.get("simkey", label)
+        assert isinstance(stored, str)
+        priv, pub = json.loads(stored)
+        return priv, pub
 
     def _load_merchants(self) -> None:
-        for _, m in self.store.scan("merchant"):
-            if isinstance(m, Merchant) and m.wallet in self.specs:
-                self._index(m)
+        have = {m.wallet for _, m in self.store.scan("merchant") if isinstance(m, Merchant)}
         for wid, s in self.specs.items():
-            if not self._merchants[wid]:
-                self.add_merchant(s.default_merchant(self))
-
-    def _index(self, m: Merchant) -> None:
-        self._merchants[m.wallet][m.merchant_id] = m
-        if m.api_key:
-            self._by_key[m.wallet][m.api_key] = m
+            if wid not in have:
+                try:
+                    self.add_merchant(s.default_merchant(self))
+                except SimError:       # another process registered it at the same moment
+                    pass
 
     def add_merchant(self, merchant: Merchant) -> Merchant:
-        if merchant.wallet not in self.specs:
-            raise SimError(Kind.INVALID_FIELD, f"wallet {merchant.wallet!r} is not served here", field="wallet")
-        self.store.commit([("merchant", f"{merchant.wallet}:{merchant.merchant_id}", merchant)])
-        self._index(merchant)
+        """Register or re-register a merchant. A new api_key revokes the old one at once; an
+        api_key that belongs to another merchant of the wallet is refused (a conflict)."""
+        w = merchant.wallet
+        if w not in self.specs:
+            raise SimError(Kind.INVALID_FIELD, f"wallet {w!r} is not served here", field="wallet")
+
+        def work() -> None:
+            uow = UnitOfWork(self.store)
+            old = uow.get("merchant", f"{w}:{merchant.merchant_id}")
+            if merchant.api_key:
+                owner = uow.get("apikey", f"{w}:{merchant.api_key}")
+                if isinstance(owner, str) and owner != merchant.merchant_id:
+                    holder = uow.get("merchant", f"{w}:{owner}")
+                    if isinstance(holder, Merchant) and holder.api_key == merchant.api_key:
+                        raise SimError(Kind.IDEMPOTENCY_CONFLICT, f"api_key is already registered to another {w} merchant",
+                                       field="api_key")
+                uow.put("apikey", f"{w}:{merchant.api_key}", merchant.merchant_id)
+            if isinstance(old, Merchant) and old.api_key and old.api_key != merchant.api_key:
+                uow.get("apikey", f"{w}:{old.api_key}")
+                uow.put("apikey", f"{w}:{old.api_key}", None)          # rotation: the old key stops working now
+            uow.put("merchant", f"{w}:{merchant.merchant_id}", merchant)
+            uow.commit()
+
+        self._retrying(work)
+        with self._merchant_guard:
+            self._merchant_cache.clear()
         return merchant
 
+    def _cached(self, kind: str, wallet: str, value: str, load: Callable[[], Merchant | None]) -> Merchant | None:
+        now = time.monotonic()
+        key = (kind, wallet, value)
+        hit = self._merchant_cache.get(key)
+        if hit is not None and now - hit[1] < MERCHANT_CACHE_SECONDS:
+            return hit[0]
+        m = load()
+        with self._merchant_guard:
+            if len(self._merchant_cache) > 10_000:      # unknown keys sent at random must not grow it
+                self._merchant_cache.clear()
+            self._merchant_cache[key] = (m, now)
+        return m
+
+    def merchant_by_key(self, wallet: str, api_key: str) -> Merchant | None:
+        def load() -> Merchant | None:
+            owner = self.store.get("apikey", f"{wallet}:{api_key}")
+            m = self.store.get("merchant", f"{wallet}:{owner}") if isinstance(owner, str) else None
+            return m if isinstance(m, Merchant) and m.api_key == api_key else None
+        return self._cached("key", wallet, api_key, load)
+
     def merchant(self, wallet: str, merchant_id: str) -> Merchant | None:
-        return self._merchants.get(wallet, {}).get(merchant_id)
+        def load() -> Merchant | None:
+            m = self.store.get("merchant", f"{wallet}:{merchant_id}")
+            return m if isinstance(m, Merchant) else None
+        return self._cached("id", wallet, merchant_id, load)
 
     def merchants(self, wallet: str) -> list[Merchant]:
-        return list(self._merchants.get(wallet, {}).values())
+        found = [m for _, m in self.store.scan("merchant") if isinstance(m, Merchant) and m.wallet == wallet]
+        default = self.specs[wallet].default_merchant if wallet in self.specs else None
+        first = default(self).merchant_id if default else ""
+        return sorted(found, key=lambda m: (m.merchant_id != first, m.merchant_id))
 
-    def credentials(self, wallet: str, merchant_id: str | None = None) -> dict[str, str]:
-        """Everything a client needs to call `wallet` as a merchant (test credentials only)."""
-        m = self.merchant(wallet, merchant_id) if merchant_id else self.merchants(wallet)[0]
+    def credentials(self, wallet: str, merchant_id: str | None = None, *, secrets: bool = True) -> dict[str, str]:
+        """What a client needs to call `wallet` as a merchant (test credentials only). With
+        `secrets=False`, the public part only: no secret, no private key."""
+        m = self.merchant(wallet, merchant_id) if merchant_id else next(iter(self.merchants(wallet)), None)
         if m is None:
             raise SimError(Kind.UNKNOWN_MERCHANT, f"no merchant {merchant_id!r} in {wallet}")
-        out = {"wallet": wallet, "merchant_id": m.merchant_id, "api_key": m.api_key, "secret": m.secret,
-               "key_serial": m.key_serial, "notify_url": m.notify_url}
-        client = self.store.get("simkey", f"{wallet}:client:{m.merchant_id}")
-        if isinstance(client, str):
-            out["private_key_pem"] = json.loads(client)[0]
+        out = {"wallet": wallet, "merchant_id": m.merchant_id, "api_key": m.api_key, "key_serial": m.key_serial,
+               "notify_url": m.notify_url}
+        if secrets:
+            out["secret"] = m.secret
+            client = self.store.get("simkey", f"{wallet}:client:{m.merchant_id}")
+            if isinstance(client, str):
+                out["private_key_pem"] = json.loads(client)[0]
         platform = self.store.get("simkey", f"{wallet}:platform")
         if isinstance(platform, str):
             out["platform_public_key_pem"] = json.loads(platform)[1]
         return out
+
+    def _retrying(self, work: Callable[[], Any]) -> Any:
+        """Run a unit of work; if its commit lost a race (StoreConflict), run it again on fresh reads.
+        An INSERT conflict on a payment or refund id is a collision, never retried or overwritten."""
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return work()
+            except StoreConflict as exc:
+                if exc.op == "insert" and exc.kind in ID_KINDS:
+                    raise RuntimeError(f"id collision: {exc.kind} {exc.key} already exists (not overwritten)") from None
+                if attempt == MAX_ATTEMPTS - 1:
+                    raise RuntimeError(f"gave up after {MAX_ATTEMPTS} lost races: {exc}") from None
+                if attempt >= 3:
+                    time.sleep(0.001 * attempt * random.random())
+        raise AssertionError("unreachable")
 
     # ---- the request pipeline ------------------------------------------------------------
     def handle(self, req: SimRequest) -> SimResponse:
@@ -160,10 +240,23 @@ class Simulator:
                             merchant_id=merchant_id)
         return resp
 
+    def pick_faults(self, wallet: str, route: str, header: str) -> list[Fault]:
+        """The faults for one request: the header's (if this server allows header faults) and the
+        rules'. A latency above `max_fault_latency` is refused (FaultSyntaxError), never slept."""
+        if header and not self.header_faults:
+            raise FaultSyntaxError("header faults are switched off on this server (--no-header-faults); "
+                                   "use POST /_sim/faults")
+        faults = self.faults.pick(wallet, route, header)
+        for f in faults:
+            if f.kind == "latency" and f.seconds() > self.max_fault_latency:
+                raise FaultSyntaxError(f"latency={f.value} is above this server's maximum of "
+                                       f"{self.max_fault_latency:g} s (--max-fault-latency)")
+        return faults
+
     def _handle_wallet(self, s: WalletSpec, req: SimRequest, rel: str) -> tuple[SimResponse, str, str, str]:
         match = s.contract.match(req.method, rel)
         route = match[0].operation_id if match else "?"
-        faults = self.faults.pick(s.id, route, req.header("x-sim-fault"))
+        faults = self.pick_faults(s.id, route, req.header("x-sim-fault"))
         fault_text = ",".join(str(f) for f in faults)
         kinds = {f.kind: f for f in faults}
         merchant: Merchant | None = None
@@ -180,7 +273,13 @@ class Simulator:
             resp = s.error(Kind.UNAVAILABLE if status == 503 else Kind.SERVER_ERROR, f"simulated HTTP {status}")
             resp.status = status
         elif match is None:
-            resp = s.error(Kind.ROUTE_NOT_FOUND, f"no operation {req.method} {rel}")
+            allowed = s.contract.methods_for(rel)
+            if allowed:     # the resource exists, the method does not: 405 in the wallet's error shape
+                resp = s.error(Kind.ROUTE_NOT_FOUND, f"{req.method} is not allowed on {rel}; allowed: {', '.join(allowed)}")
+                resp.status = 405
+                resp.headers["allow"] = ", ".join(allowed)
+            else:
+                resp = s.error(Kind.ROUTE_NOT_FOUND, f"no operation {req.method} {rel}")
         else:
             op, params = match
             try:
@@ -203,18 +302,23 @@ class Simulator:
             raise SimError(Kind.BODY_TOO_LARGE, f"body is {len(req.body)} bytes; the limit is {self.max_body}")
         wid = s.id
         merchant = s.authenticate(AuthInput(
-            req, rel, self.wall_clock(), self._by_key[wid].get, self._merchants[wid].get, self.replay,
+            req, rel, self.wall_clock(), lambda key: self.merchant_by_key(wid, key),
+            lambda mid: self.merchant(wid, mid), self.replay,
             force_mismatch=any(f.kind == "sigmismatch" for f in faults)))
         body: Any = None
         if op.has_body and (req.body or op.body_required):
             ctype = req.header("content-type").split(";")[0].strip().lower()
             if ctype != "application/json":
-                raise SimError(Kind.CONTENT_TYPE, f"Content-Type must be application/json, not {ctype or 'missing'!r}")
-            try:
-                body = json.loads(req.body)
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise SimError(Kind.MALFORMED_JSON, f"request body is not valid JSON: {exc}") from None
+                raise SimError(Kind.CONTENT_TYPE, f"Content-Type must be application/json, not {ctype[:60] or 'missing'!r}")
+            body = parse_json(req.body)
         s.contract.validate_request(op, body)
+        # One attempt reads, decides and commits; if the commit lost a race to another thread or
+        # process (a key inserted first, a payment changed since it was read), it runs again.
+        return merchant, self._retrying(lambda: self._attempt(s, req, op, params, merchant, body, faults))
+
+    def _attempt(self, s: WalletSpec, req: SimRequest, op: Operation, params: dict[str, str], merchant: Merchant,
+                 body: Any, faults: list[Fault]) -> SimResponse:
+        wid = s.id
         with ExitStack() as held:
             uow = UnitOfWork(self.store)
             ctx = Ctx(self, s, req, op, params, merchant, body, self.clock.now(), uow, faults, self.locks, held)
@@ -229,7 +333,7 @@ class Simulator:
                     fp = fingerprint({"op": op.operation_id, "params": params, "body": body})
                     stored = replay(uow, ikey, fp)
                     if stored is not None:
-                        return merchant, stored
+                        return stored
             try:
                 resp = s.handlers[op.operation_id](ctx)
             except SimError:
@@ -239,7 +343,7 @@ class Simulator:
                 remember(uow, ikey, fp, resp)
             self._emit_notifications(uow, faults)
             uow.commit()
-        return merchant, resp
+        return resp
 
     def _check_response(self, op: Operation, resp: SimResponse) -> None:
         try:
@@ -259,7 +363,7 @@ class Simulator:
         for (kind, key), value in list(uow.pending.items()):
             if kind != "payment" or not isinstance(value, Payment):
                 continue
-            old = self.store.get("payment", key)
+            old = uow.original("payment", key)
             if isinstance(old, Payment) and old.state is value.state:
                 continue
             s = self.specs.get(value.wallet)
@@ -286,20 +390,24 @@ class Simulator:
     def _consumer(self, wallet: str, code: str, action: str, fault_header: str) -> dict[str, Any]:
         if wallet not in self.specs:
             raise SimError(Kind.INVALID_FIELD, f"wallet {wallet!r} is not served here", field="wallet")
-        faults = self.faults.pick(wallet, f"consumer.{action}", fault_header)
-        with ExitStack() as held:
-            uow = UnitOfWork(self.store)
-            pid = self._resolve(uow, wallet, code)
-            held.enter_context(self.locks.hold(f"payment:{pid}"))
-            p = payments.get_payment(uow, pid, self.clock.now())
-            assert p is not None
-            if action == "pay":
-                q = payments.consumer_pay(uow, p, self.clock.now(), stuck=any(f.kind == "stuck" for f in faults))
-            else:
-                q = payments.consumer_reject(uow, p, self.clock.now())
-            self._emit_notifications(uow, faults)
-            uow.commit()
-        return self.describe(q)
+        faults = self.pick_faults(wallet, f"consumer.{action}", fault_header)
+
+        def work() -> Payment:
+            with ExitStack() as held:
+                uow = UnitOfWork(self.store)
+                pid = self._resolve(uow, wallet, code)
+                held.enter_context(self.locks.hold(f"payment:{pid}"))
+                p = payments.get_payment(uow, pid, self.clock.now())
+                assert p is not None
+                if action == "pay":
+                    q = payments.consumer_pay(uow, p, self.clock.now(), stuck=any(f.kind == "stuck" for f in faults))
+                else:
+                    q = payments.consumer_reject(uow, p, self.clock.now())
+                self._emit_notifications(uow, faults)
+                uow.commit()
+            return q
+
+        return self.describe(self._retrying(work))
 
     def consumer_pay(self, wallet: str, code: str, *, fault: str = "") -> dict[str, Any]:
         """The user of `wallet` pays payment `code` (a payment id, code id, or scanned QR content).
@@ -331,15 +439,16 @@ class Simulator:
 
     # ---- control: reset, faults, clock, journal ------------------------------------------
     def reset(self, seed: int | None = None) -> None:
-        """Forget payments, refunds, webhooks, faults, journal; keep merchants and keys."""
+        """Forget payments, refunds, webhooks, faults, journal; keep merchants, keys and the nonces
+        already used (a reset must not reopen the door to replays)."""
         self.seed = self.seed if seed is None else seed
-        kept = [(k, key, v) for k in ("merchant", "simkey") for key, v in self.store.scan(k)]
+        kept = [upsert(k, key, v) for k in ("merchant", "apikey", "simkey") for key, v in self.store.scan(k)]
         self.store.clear()
         self.store.commit(kept)
-        self.rng = random.Random(self.seed)
+        if self.id_seed is not None:
+            self.rng = random.Random(self.id_seed)
         self.faults.reset(self.seed)
         self.journal.clear()
-        self.replay.clear()
         self.clock.offset = 0.0
         self.contract_drift.clear()
         self.internal_errors.clear()
@@ -350,7 +459,10 @@ class Simulator:
                   count: int | None = None) -> FaultRule:
         if wallet != "*" and wallet not in self.specs:
             raise FaultSyntaxError(f"wallet {wallet!r} is not served here")
-        rule = FaultRule(parse_fault(fault), wallet, route, probability, count)
+        parsed = parse_fault(fault)
+        if parsed.kind == "latency" and parsed.seconds() > self.max_fault_latency:
+            raise FaultSyntaxError(f"latency={parsed.value} is above this server's maximum of {self.max_fault_latency:g} s")
+        rule = FaultRule(parsed, wallet, route, probability, count)
         self.faults.add(rule)
         return rule
 
@@ -362,11 +474,13 @@ class Simulator:
         now = self.clock.advance(seconds)
         for pid, p in self.store.scan("payment"):
             if isinstance(p, Payment) and p.state in OPEN_STATES and p.expires_at is not None and p.expires_at <= now:
-                with self.locks.hold(f"payment:{pid}"):
-                    uow = UnitOfWork(self.store)
-                    payments.get_payment(uow, pid, now)
-                    self._emit_notifications(uow, [])
-                    uow.commit()
+                def work(pid: str = pid) -> None:
+                    with self.locks.hold(f"payment:{pid}"):
+                        uow = UnitOfWork(self.store)
+                        payments.get_payment(uow, pid, now)
+                        self._emit_notifications(uow, [])
+                        uow.commit()
+                self._retrying(work)
         return now
 
     # ---- webhooks ----------------------------------------------------------------------------
@@ -384,10 +498,10 @@ class Simulator:
     def record_attempt(self, w: Webhook, ok: bool, error: str = "") -> Webhook:
         q = dataclasses.replace(after_attempt(w, ok, self.clock.now(), error), fault="")   # a fault hits one attempt
         if q.delivered:
-            self.store.commit([("webhook", q.webhook_id, None)])
+            self.store.commit([delete("webhook", q.webhook_id)])
             self.delivered.append(q)
         else:
-            self.store.commit([("webhook", q.webhook_id, q)])
+            self.store.commit([upsert("webhook", q.webhook_id, q)])
         return q
 
     def deliver_webhooks(self) -> int:

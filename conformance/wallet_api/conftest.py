@@ -56,7 +56,7 @@ class Iut:
 
     def creds(self, wallet: str) -> dict[str, str]:
         if wallet not in self._creds:
-            r = self.http.get(f"{self.base}/_sim/merchants", params={"wallet": wallet})
+            r = self.http.get(f"{self.base}/_sim/merchants", params={"wallet": wallet, "secrets": "1"})
             assert r.status_code == 200 and r.json().get("merchants"), f"no test credentials for {wallet}: {r.text[:200]}"
             self._creds[wallet] = r.json()["merchants"][0]
         return self._creds[wallet]

@@ -4,7 +4,7 @@ status names, error codes, auth scheme, webhook signature. Drivers return raw `h
 the tests judge them.
 
 What the implementation under test must offer besides the wallet APIs (the simulators' control
-API, DESIGN §6): `GET /_sim/health`, `GET /_sim/merchants?wallet=W` (test credentials),
+API, DESIGN §6): `GET /_sim/health`, `GET /_sim/merchants?wallet=W&secrets=1` (test credentials),
 `POST /_sim/consumer/{W}/pay {"code"}` (the user pays), `POST /_sim/webhooks/deliver` and
 `POST|GET /_sim/inbox/{name}` (webhook sink), and for the PayPay webhook test
 `POST /_sim/merchants` (a merchant with a notify URL, PayPay's "merchant panel" setting).

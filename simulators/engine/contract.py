@@ -94,6 +94,10 @@ class Contract:
         for ops in self._by_method.values():   # literal segments beat parameters: /v2/payments/capture vs /{id}
             ops.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
 
+    def methods_for(self, path: str) -> list[str]:
+        """The methods the document defines on `path` (for a 405's Allow header); [] if none."""
+        return sorted({op.method for ops in self._by_method.values() for op in ops if op.regex.match(path)})
+
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         for op in self._by_method.get(method, ()):
             m = op.regex.match(path)

@@ -17,6 +17,7 @@ class SimRequest:
     query: str = ""                # raw query string without '?', signed verbatim by some wallets
     headers: dict[str, str] = field(default_factory=dict)   # keys lower-cased
     body: bytes = b""
+    raw_path: str = ""             # the path exactly as sent (percent-encoding kept); "" = same as path
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
@@ -24,6 +25,12 @@ class SimRequest:
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)
+
+    def relative_raw_path(self) -> str:
+        """The path as sent, without its first segment (the wallet's mount point): what
+        wechatpay-go signs (`URL.RequestURI()` keeps the client's percent-encoding)."""
+        raw = self.raw_path or self.path
+        return "/" + raw.lstrip("/").partition("/")[2]
 
     def query_params(self) -> dict[str, str]:
         return dict(parse_qsl(self.query, keep_blank_values=True))

@@ -1,42 +1,30 @@
-"""Replay protection: a signature value seen once inside the window is refused the second time.
+"""Replay protection: a nonce (or, for PayPay, the MAC) used once is refused the second time for as
+long as the signed request itself could still be accepted.
 
-Keyed by the signature itself, not the nonce: PayPay's SDK nonce is 8 hex characters, so two
-honest requests can share a nonce; they never share a MAC. Bounded: past `max_entries` the
-oldest are forgotten (a replay older than that many requests is not caught — stated in docs).
+Remembered in the store (`Store.use_nonce`), so a restart does not forget it and several server
+processes sharing a database share it; one book per wallet *and merchant* (`scope`), so one
+merchant's flood can never push another merchant's nonces out — nothing is evicted early at all,
+an entry leaves only when it expires.
+
+How long: a request signed at `ts` is accepted while |now − ts| ≤ window, so remembering its
+nonce until ts + window refuses every replay that the freshness check would let through. A
+wallet with no signed timestamp (LINE Pay publishes none) keeps nonces for `ttl` from first use.
 """
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qrinterop.simulators.engine.store import Store
 
 
 class ReplayGuard:
-    def __init__(self, window_seconds: float, max_entries: int = 200_000) -> None:
-        self.window = window_seconds
-        self.max_entries = max_entries
-        # keyed by a 64-bit digest of the signature, not the text: ~70 bytes less per request
-        # remembered; a false "replay" needs a 64-bit collision inside the window
-        self._seen: OrderedDict[int, float] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, store: "Store") -> None:
+        self.store = store
 
-    def check_and_remember(self, signature: str, now: float) -> bool:
-        """True if fresh (and now remembered); False if it is a replay."""
-        key = int.from_bytes(hashlib.blake2b(signature.encode(), digest_size=8).digest(), "big")
-        with self._lock:
-            return self._check(key, now)
-
-    def _check(self, signature: int, now: float) -> bool:
-        seen = self._seen
-        while seen:
-            first_key, expires = next(iter(seen.items()))
-            if expires > now and len(seen) < self.max_entries:
-                break
-            seen.popitem(last=False)
-        if signature in seen:
-            return False
-        seen[signature] = now + self.window
-        return True
-
-    def clear(self) -> None:
-        self._seen.clear()
+    def check_and_remember(self, scope: str, nonce: str, *, now: float, until: float) -> bool:
+        """True if `nonce` is fresh in `scope` (and now remembered until `until`); False on a replay."""
+        # a 128-bit digest: bounded row size whatever the client sends as its nonce
+        digest = hashlib.blake2b(nonce.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return self.store.use_nonce(scope, digest, max(until, now + 1.0), now)

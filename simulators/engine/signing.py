@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
@@ -83,13 +84,16 @@ def check_fresh(timestamp: str, now: float, window: float, *, what: str = "times
     try:
         ts = float(timestamp)
     except ValueError:
-        raise SimError(Kind.BAD_SIGNATURE, f"{what} {timestamp!r} is not epoch seconds") from None
+        ts = math.nan
+    if not math.isfinite(ts):
+        raise SimError(Kind.BAD_SIGNATURE, f"{what} {timestamp[:40]!r} is not epoch seconds")
     if abs(now - ts) > window:
         raise SimError(Kind.STALE_SIGNATURE,
                        f"{what} {timestamp} is {abs(now - ts):.0f} s from server time; the window is {window:.0f} s")
     return ts
 
 
-def check_not_replayed(guard: ReplayGuard, signature: str, now: float) -> None:
-    if not guard.check_and_remember(signature, now):
-        raise SimError(Kind.REPLAYED_SIGNATURE, "this signature was already used (replayed request)")
+def check_not_replayed(guard: ReplayGuard, scope: str, nonce: str, *, now: float, until: float) -> None:
+    """Refuse a nonce already used in `scope` (wallet:merchant) while the request is still valid."""
+    if not guard.check_and_remember(scope, nonce, now=now, until=until):
+        raise SimError(Kind.REPLAYED_SIGNATURE, "this nonce was already used (replayed request)")

@@ -1,6 +1,6 @@
 """Connect a gateway to wallet APIs: get its merchant credentials at each wallet, build its clients.
 
-The simulators hand out test credentials (`GET /_sim/merchants?wallet=W`). PayPay is the one
+The simulators hand out test credentials (`GET /_sim/merchants?wallet=W&secrets=1`, loopback only). PayPay is the one
 wallet whose webhook URL is a merchant setting, not a request field (PP-OAS "merchant panel"),
 so the gateway registers its own PayPay merchant with its notification URL
 (`POST /_sim/merchants`), as a real merchant would configure it in the panel.
@@ -35,7 +35,7 @@ def fetch_credentials(http: httpx.Client, sim_base: str, wallet: str, *, notify_
         if r.status_code != 201:
             raise OnboardingError(f"paypay: registering the gateway's merchant failed: HTTP {r.status_code} {r.text[:200]}")
         return r.json()
-    r = http.get(f"{base}/_sim/merchants", params={"wallet": wallet})
+    r = http.get(f"{base}/_sim/merchants", params={"wallet": wallet, "secrets": "1"})
     if r.status_code != 200 or not r.json().get("merchants"):
         raise OnboardingError(f"{wallet}: no test credentials at {base}/_sim/merchants (HTTP {r.status_code})")
     return r.json()["merchants"][0]

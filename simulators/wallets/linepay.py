@@ -9,8 +9,9 @@ request → user approves (consumer side) → confirm (→ captured, or authoris
 
 Auth (v3 HMAC): X-LINE-ChannelId, X-LINE-Authorization-Nonce, X-LINE-Authorization =
 b64(HMAC-SHA256(channelSecret, channelSecret + apiPath + (body | queryString) + nonce)).
-LINE publishes no time or replay window; the simulator refuses a nonce reused within 10 minutes
-(1198, "duplicate API call") — a simulator choice. Every answer is HTTP 200 with a `returnCode`
+LINE publishes no time or replay window (the nonce may be a UUID or a timestamp); the simulator
+refuses a nonce the channel already used in the last 24 hours (1198, "duplicate API call") — a
+simulator choice, remembered in the store so a restart does not forget it. Every answer is HTTP 200 with a `returnCode`
 (codes starting with 0 are success), as LINE documents; only simulated faults and unknown routes
 use other statuses. `transactionId` is a 19-digit JSON *number* above 2^53, as in the real API.
 The customer-presented Offline v2 API (oneTimeKey) is not modelled. LINE Pay sends no webhooks.
@@ -30,6 +31,7 @@ from qrinterop.simulators.engine.signing import check_not_replayed, constant_tim
 from qrinterop.simulators.wallets.base import AuthInput, Ctx, Idempotency, WalletSpec, load_contract
 
 WALLET = "linepay"
+NONCE_TTL = 24 * 3600.0         # LINE documents no replay window; the simulator keeps nonces 24 h
 REQUEST_TTL = 20 * 60.0          # "0121: cancelled by the user or timed out (20 min)"
 
 
@@ -61,7 +63,8 @@ def authenticate(a: AuthInput) -> Merchant:
     payload: str | bytes = r.query if r.method == "GET" else r.body
     if not constant_time_equal(signature(merchant.secret, a.path, payload, nonce), sig) or a.force_mismatch:
         raise SimError(Kind.BAD_SIGNATURE, "X-LINE-Authorization does not match the request")
-    check_not_replayed(a.replay, f"{WALLET}:{channel}:nonce:{nonce}", a.wall_now)
+    # LINE signs no timestamp and publishes no window: a nonce is single-use for NONCE_TTL (a simulator choice)
+    check_not_replayed(a.replay, f"{WALLET}:{merchant.merchant_id}", nonce, now=a.wall_now, until=a.wall_now + NONCE_TTL)
     return merchant
 
 

@@ -75,12 +75,13 @@ def _authenticate(wallet: str):
         merchant = a.by_key(fields["key"])
         if merchant is None:
             raise SimError(Kind.UNKNOWN_MERCHANT, "unknown API key")
-        check_fresh(fields["ts"], a.wall_now, AUTH_WINDOW, what="ts")
+        ts = check_fresh(fields["ts"], a.wall_now, AUTH_WINDOW, what="ts")
         expected = hmac_sha256_b64(merchant.secret.encode(), string_to_sign(
             a.request.method, a.path, fields["ts"], fields["nonce"], a.request.body))
         if not constant_time_equal(expected, fields["sig"]) or a.force_mismatch:
             raise SimError(Kind.BAD_SIGNATURE, "signature does not match the request")
-        check_not_replayed(a.replay, f"{wallet}:{merchant.api_key}:nonce:{fields['nonce']}", a.wall_now)
+        check_not_replayed(a.replay, f"{wallet}:{merchant.merchant_id}", fields["nonce"], now=a.wall_now,
+                           until=ts + AUTH_WINDOW)
         return merchant
     return authenticate
 

@@ -83,7 +83,7 @@ def authenticate(a: AuthInput) -> Merchant:
     merchant = a.by_key(api_key)
     if merchant is None:
         raise SimError(Kind.UNKNOWN_MERCHANT, "unknown API key")
-    check_fresh(epoch, a.wall_now, AUTH_WINDOW, what="epoch")
+    ts = check_fresh(epoch, a.wall_now, AUTH_WINDOW, what="epoch")
     body = a.request.body
     # The sent Content-Type first; the documented variants only if that fails (lazily: each is an MD5+HMAC).
     types = dict.fromkeys((a.request.header("content-type"), *CONTENT_TYPE_VARIANTS)) if body else {"empty": None}
@@ -92,7 +92,8 @@ def authenticate(a: AuthInput) -> Merchant:
              for t in types)
     if not ok or a.force_mismatch:
         raise SimError(Kind.BAD_SIGNATURE, "HMAC does not match the request")
-    check_not_replayed(a.replay, f"{WALLET}:{mac}", a.wall_now)
+    # keyed by the MAC, not the nonce: the SDK's 8-hex-character nonce may repeat between honest requests
+    check_not_replayed(a.replay, f"{WALLET}:{merchant.merchant_id}", mac, now=a.wall_now, until=ts + AUTH_WINDOW)
     assumed = a.request.query_params().get("assumeMerchant") or a.request.header("x-assume-merchant")
     if assumed and assumed != merchant.merchant_id:       # the query wins over the header (PP-OAS)
         raise SimError(Kind.MERCHANT_SCOPE, f"this API key may not act for merchant {assumed!r}")

@@ -106,12 +106,14 @@ def authenticate(a: AuthInput) -> Merchant:
         raise SimError(Kind.UNKNOWN_MERCHANT, f"mchid {f['mchid']} is not registered")
     if f["serial_no"] != merchant.key_serial:
         raise SimError(Kind.BAD_SIGNATURE, f"serial_no {f['serial_no']} is not this merchant's certificate")
-    check_fresh(f["timestamp"], a.wall_now, AUTH_WINDOW)
-    url = a.path + (f"?{a.request.query}" if a.request.query else "")
+    ts = check_fresh(f["timestamp"], a.wall_now, AUTH_WINDOW)
+    # wechatpay-go signs URL.RequestURI(): the path as the client sent it, percent-encoding kept
+    url = a.request.relative_raw_path() + (f"?{a.request.query}" if a.request.query else "")
     msg = request_message(a.request.method, url, f["timestamp"], f["nonce_str"], a.request.body)
     if a.force_mismatch or not rsa_verify_b64(merchant.public_key_pem, msg, f["signature"]):
         raise SimError(Kind.BAD_SIGNATURE, "signature does not verify with the merchant's public key")
-    check_not_replayed(a.replay, f"{WALLET}:{merchant.merchant_id}:nonce:{f['nonce_str']}", a.wall_now)
+    check_not_replayed(a.replay, f"{WALLET}:{merchant.merchant_id}", f["nonce_str"], now=a.wall_now,
+                       until=ts + AUTH_WINDOW)
     return merchant
 
 

@@ -29,7 +29,7 @@ class Env:
 
     def creds(self, wallet: str) -> dict[str, str]:
         if wallet not in self._creds:
-            r = self.http.get(f"{self.base}/_sim/merchants", params={"wallet": wallet})
+            r = self.http.get(f"{self.base}/_sim/merchants", params={"wallet": wallet, "secrets": "1"})
             assert r.status_code == 200, r.text
             self._creds[wallet] = r.json()["merchants"][0]
         return self._creds[wallet]

@@ -231,7 +231,9 @@ def test_control_api(env: Env) -> None:
                                                             "public_key_pem": env.creds("alipayplus")["platform_public_key_pem"],
                                                             "key_serial": "S"}).json()["sim_error"]
     assert "api_key" in env.control("POST", "/merchants", {"wallet": "paypay", "merchant_id": "x"}).json()["sim_error"]
-    assert env.control("GET", "/nothing").status_code == 400
+    assert env.control("GET", "/nothing").status_code == 404
+    wrong = env.control("DELETE", "/health")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET" and "not allowed" in wrong.json()["sim_error"]
     assert env.http.get(f"{env.base}/nowallet/v1/x").status_code == 404
     assert env.control("POST", "/reset", {"seed": 3}).json()["seed"] == 3
     assert env.control("GET", "/journal").json()["entries"] == []

@@ -122,13 +122,18 @@ def test_keyed_locks_serialise_one_key_and_clean_up() -> None:
     assert peak[0] == 1 and locks._locks == {}
 
 
-def test_replay_guard_window_and_bound() -> None:
-    g = ReplayGuard(10, max_entries=3)
-    assert g.check_and_remember("a", 0) and not g.check_and_remember("a", 5)
-    assert g.check_and_remember("a", 11)                 # outside the window it is fresh again
-    for s in "bcd":
-        g.check_and_remember(s, 12)
-    assert len(g._seen) <= 3
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_replay_guard_remembers_per_scope_until_expiry_in_the_store(kind: str, tmp_path) -> None:
+    store = MemoryStore() if kind == "memory" else SqliteStore(str(tmp_path / "n.db"))
+    g = ReplayGuard(store)
+    assert g.check_and_remember("w:m1", "a", now=0, until=10)
+    assert not g.check_and_remember("w:m1", "a", now=5, until=15)       # inside its validity: a replay
+    assert g.check_and_remember("w:m2", "a", now=5, until=15)           # another merchant's book
+    assert g.check_and_remember("w:m1", "a", now=11, until=21)          # expired: fresh again
+    if kind == "sqlite":
+        store.close()
+        again = ReplayGuard(SqliteStore(str(tmp_path / "n.db")))       # a restart remembers
+        assert not again.check_and_remember("w:m1", "a", now=12, until=22)
 
 
 def test_fault_grammar() -> None:

@@ -63,7 +63,7 @@ def test_kill_9_under_load_loses_no_acknowledged_payment(tmp_path: Path) -> None
     db, port = str(tmp_path / "sim.db"), free_port()
     proc = _start(db, port)
     base = f"http://127.0.0.1:{port}/paypay"
-    creds = httpx.get(f"http://127.0.0.1:{port}/_sim/merchants?wallet=paypay").json()["merchants"][0]
+    creds = httpx.get(f"http://127.0.0.1:{port}/_sim/merchants?wallet=paypay&secrets=1").json()["merchants"][0]
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
