@@ -23,6 +23,7 @@ COMMAND_MODULES = {
     "qrinterop.reports.commands": ("report",),
     "qrinterop.simulators.commands": ("serve",),
     "qrinterop.simulators.demo_commands": ("demo",),
+    "qrinterop.interop.commands": ("matrix",),
 }
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
