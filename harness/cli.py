@@ -15,6 +15,15 @@ from typing import Sequence
 from qrinterop import __version__
 from qrinterop.errors import QrInteropError, UsageError
 
+# The extra that brings each command module's third-party packages (pyproject optional-dependencies).
+EXTRA_OF_MODULE = {
+    "qrinterop.imaging.commands": "imaging",
+    "qrinterop.conformance.commands": "certify",
+    "qrinterop.reports.commands": "certify",
+    "qrinterop.simulators.commands": "sim",
+    "qrinterop.simulators.demo_commands": "sim,imaging",
+}
+
 COMMAND_MODULES = {
     "qrinterop.emv.commands": ("parse", "build", "validate", "explain", "rules"),
     "qrinterop.imaging.commands": ("render", "scan"),
@@ -26,7 +35,15 @@ COMMAND_MODULES = {
     "qrinterop.interop.commands": ("matrix",),
 }
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Documented in the README: 0 passed/valid/certified, 1 failed/invalid, 2 usage error (including a
+# missing optional dependency), 3 internal error (a bug of qrinterop: please report it),
+# 4 incomplete (certify: MUST rules untested, or the IUT never answered). reports/verdicts.py
+# holds the same numbers for certify.
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
+
+
+class MissingExtra(UsageError):
+    """A command whose optional dependencies are not installed (e.g. `serve` without qrinterop[sim])."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,21 +66,34 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                      "unified payment QR codes (EMVCo MPM/CPM, JPQR and other national profiles).")
     parser.add_argument("--version", action="version", version=f"qrinterop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    missing: list[tuple[str, str]] = []
     for name in _modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name and name.startswith(exc.name):
                 continue  # that part has not landed yet
+            if exc.name and not exc.name.startswith("qrinterop") and name in EXTRA_OF_MODULE:
+                missing.append((name, exc.name))
+                continue
             raise
         module.register(sub)
+    if missing and len(_modules_for(argv)) == 1:   # the one command asked for cannot run here
+        name, package = missing[0]
+        extra = EXTRA_OF_MODULE[name]
+        raise MissingExtra(f"this command needs the Python package '{package}', which is not installed; "
+                           f"install it with: pip install 'qrinterop[{extra}]' (or 'qrinterop[all]')")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(argv)
+    try:
+        parser = build_parser(argv)
+    except MissingExtra as exc:
+        print(f"qrinterop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -18,6 +18,7 @@ from qrinterop.vectorsets.manifest import published_files
 from qrinterop.vectorsets.model import INVALID, VALID, C, Group, VectorSet, set_
 from qrinterop.vectorsets.verify import vector_files, verify
 from tests.vectors.conftest import DATE, load
+from tests.vectors.library_versions import require_recorded_library_versions
 
 
 def _snapshot(root):
@@ -43,6 +44,7 @@ def test_generated_tree_verifies(generated):
 
 def test_committed_vectors_are_what_the_generator_makes(generated, repo_vectors):
     """vectors/ is not hand-edited: every set equals a fresh generation (version aside)."""
+    require_recorded_library_versions()
     for path in vector_files(generated):
         fresh, committed = load(path), load(repo_vectors / path.name)
         fresh.pop("version"), committed.pop("version")

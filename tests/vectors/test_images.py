@@ -4,6 +4,7 @@ from __future__ import annotations
 from qrinterop.paths import VECTORS_DIR
 from qrinterop.vectorsets.images import reader_flags, reader_rows
 from tests.vectors.conftest import load
+from tests.vectors.library_versions import require_recorded_library_versions
 
 
 def _image_cases():
@@ -19,6 +20,7 @@ def test_images_are_few_and_small():
 
 
 def test_recorded_reader_behaviour_is_what_the_readers_do():
+    require_recorded_library_versions()
     for test in _image_cases():
         png = (VECTORS_DIR / test["image"]).read_bytes()
         rows = reader_rows(png, test["payload"])
