@@ -18,7 +18,8 @@ from qrinterop.simulators.mock import mock
 from qrinterop.simulators.simulator import Simulator
 from qrinterop.simulators.wallets import paypay, wechatpay
 
-from qrinterop.localserver import free_port, serve_in_thread
+from qrinterop.localserver import serve_in_thread
+from tests.simulators.serveproc import ServeProcess, signed
 
 
 def test_restart_keeps_payments_merchants_and_platform_keys(tmp_path: Path) -> None:
@@ -45,72 +46,179 @@ def test_restart_keeps_payments_merchants_and_platform_keys(tmp_path: Path) -> N
         sim.store.close()
 
 
-def _start(db: str, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "qrinterop.simulators", "serve", "--wallets", "paypay", "--port", str(port),
-                             "--state", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/_sim/health", timeout=0.5).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start within 20 s")
+LINE_BODY = {"amount": 1000, "currency": "JPY", "redirectUrls": {"confirmUrl": "https://m.example/ok", "cancelUrl": "https://m.example/no"},
+             "packages": [{"id": "p", "amount": 1000, "products": [{"name": "tea", "quantity": 1, "price": 1000}]}]}
 
 
-def test_kill_9_under_load_loses_no_acknowledged_payment(tmp_path: Path) -> None:
-    db, port = str(tmp_path / "sim.db"), free_port()
-    proc = _start(db, port)
-    base = f"http://127.0.0.1:{port}/paypay"
-    creds = httpx.get(f"http://127.0.0.1:{port}/_sim/merchants?wallet=paypay&secrets=1").json()["merchants"][0]
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
+class Ledger:
+    """What the server acknowledged (a 2xx answer, or LINE's 0000), per wallet, across restarts."""
 
-    def client(n: int) -> None:
-        with httpx.Client(timeout=2) as http:
-            for i in range(5000):                          # bounded; the kill ends it much sooner
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.payments: list[dict] = []       # {wallet, mpid, pid, code}
+        self.refunds: list[dict] = []        # {wallet, mpid, pid, rid, mrid}
+
+    def add(self, table: list[dict], **row: object) -> None:
+        with self.lock:
+            table.append(row)
+
+
+def _flow(wallet: str, http: httpx.Client, base: str, creds: dict, ledger: Ledger, mpid: str) -> None:
+    """One create → pay → partial refund; records each step the server acknowledged."""
+    if wallet == "paypay":
+        r = signed(http, base, creds, wallet, "POST", "/v2/codes",
+                   {"merchantPaymentId": mpid, "amount": {"amount": 1000, "currency": "JPY"}, "codeType": "ORDER_QR"})
+        assert r.status_code == 201, r.text
+        code = r.json()["data"]["codeId"]
+        ledger.add(ledger.payments, wallet=wallet, mpid=mpid, pid=None, code=code)
+        paid = http.post(f"{base}/_sim/consumer/paypay/pay", json={"code": code})
+        assert paid.status_code == 200, paid.text
+        pid = paid.json()["payment_id"]
+        ledger.add(ledger.payments, wallet=wallet, mpid=mpid, pid=pid, code=code)
+        r = signed(http, base, creds, wallet, "POST", "/v2/refunds", {"merchantRefundId": mpid + "-r", "paymentId": pid,
+                                                                       "amount": {"amount": 300, "currency": "JPY"},
+                                                                       "requestedAt": int(time.time())})
+        assert r.status_code == 201, r.text
+        ledger.add(ledger.refunds, wallet=wallet, mpid=mpid, pid=pid, rid=mpid + "-r", mrid=mpid + "-r")
+    elif wallet == "linepay":
+        r = signed(http, base, creds, wallet, "POST", "/v3/payments/request", {**LINE_BODY, "orderId": mpid})
+        assert r.json()["returnCode"] == "0000", r.text
+        tx = str(r.json()["info"]["transactionId"])
+        ledger.add(ledger.payments, wallet=wallet, mpid=mpid, pid=tx, code=tx)
+        assert http.post(f"{base}/_sim/consumer/linepay/pay", json={"code": tx}).status_code == 200
+        r = signed(http, base, creds, wallet, "POST", f"/v3/payments/{tx}/confirm", {"amount": 1000, "currency": "JPY"})
+        assert r.json()["returnCode"] == "0000", r.text
+        r = signed(http, base, creds, wallet, "POST", f"/v3/payments/{tx}/refund", {"refundAmount": 300})
+        assert r.json()["returnCode"] == "0000", r.text            # 1172 "refund id already used" was the bug
+        ledger.add(ledger.refunds, wallet=wallet, mpid=mpid, pid=tx, rid=str(r.json()["info"]["refundTransactionId"]),
+                   mrid=None)
+    else:
+        r = signed(http, base, creds, wallet, "POST", "/v1/payments/qr",
+                   {"merchantPaymentId": mpid, "amount": 1000, "currency": "JPY"})
+        assert r.status_code == 201, r.text
+        pid = r.json()["paymentId"]
+        ledger.add(ledger.payments, wallet=wallet, mpid=mpid, pid=pid, code=r.json()["qrContent"])
+        assert http.post(f"{base}/_sim/consumer/{wallet}/pay", json={"code": r.json()["qrContent"]}).status_code == 200
+        r = signed(http, base, creds, wallet, "POST", "/v1/refunds",
+                   {"merchantRefundId": mpid + "-r", "paymentId": pid, "amount": 300})
+        assert r.status_code == 201, r.text
+        ledger.add(ledger.refunds, wallet=wallet, mpid=mpid, pid=pid, rid=r.json()["refundId"], mrid=mpid + "-r")
+
+
+def _load(server: ServeProcess, ledger: Ledger, phase: str, stop: threading.Event, errors: list[str]) -> list[threading.Thread]:
+    creds = {w: server.creds(w) for w in ("paypay", "linepay", "aupay")}
+
+    def client(wallet: str) -> None:
+        with httpx.Client(timeout=5) as http:
+            for i in range(400):                               # bounded; the phase ends it sooner
                 if stop.is_set():
                     return
-                mpid = f"k{n}-{i}-{uuid.uuid4().hex[:6]}"
-                body = json.dumps({"merchantPaymentId": mpid, "amount": {"amount": 100, "currency": "JPY"},
-                                   "codeType": "ORDER_QR"}).encode()
                 try:
-                    r = http.post(base + "/v2/codes", content=body,
-                                  headers=paypay.sign_request(creds, "POST", "/v2/codes", body))
+                    _flow(wallet, http, server.base, creds[wallet], ledger, f"{phase}-{wallet}-{i}")
                 except httpx.HTTPError:
-                    return                                 # the server died mid-request: not acknowledged
-                if r.status_code == 201:
-                    with lock:
-                        acknowledged.append(mpid)
+                    return                                     # the server went away mid-flow: not acknowledged
+                except AssertionError as exc:                  # a refusal the server should not give
+                    errors.append(f"{phase} {wallet} {i}: {exc}")
+                    return
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=client, args=(w,)) for w in ("paypay", "linepay", "aupay")]
     for t in threads:
         t.start()
-    deadline = time.time() + 10
-    while len(acknowledged) < 1500 and time.time() < deadline:
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)                    # no shutdown, no flush: kill -9
-    proc.wait(timeout=5)
-    stop.set()
-    for t in threads:
-        t.join(timeout=5)
-    assert len(acknowledged) >= 200, "the load did not get going before the kill"
-    proc = _start(db, port)
+    return threads
+
+
+def _read_back(server: ServeProcess, ledger: Ledger) -> tuple[list[str], int]:
+    """Every acknowledged payment and refund, read from the restarted server: what differs."""
+    creds = {w: server.creds(w) for w in ("paypay", "linepay", "aupay")}
+    wrong: list[str] = []
+    reads = 0
+    final = {}
+    for row in ledger.payments:                  # the last acknowledged step of each payment wins
+        final[(row["wallet"], row["mpid"])] = row
+    refunds = {(r["wallet"], r["mpid"]): r for r in ledger.refunds}
+    with httpx.Client(timeout=10) as http:
+        for (wallet, mpid), row in final.items():
+            reads += 1
+            if wallet == "paypay":
+                r = signed(http, server.base, creds[wallet], wallet, "GET", f"/v2/codes/payments/{mpid}")
+                data = r.json()["data"] if r.status_code == 200 else {}
+                if data.get("merchantPaymentId") != mpid or data.get("amount", {}).get("amount") != 1000 or (
+                        row["pid"] and data.get("paymentId") != row["pid"]):
+                    wrong.append(f"paypay {mpid}: {r.status_code} {r.text[:200]}")
+                by_code = http.get(f"{server.base}/_sim/payments/paypay/{row['code']}").json()
+                if by_code.get("merchant_payment_id") != mpid:   # the code must still lead to this order
+                    wrong.append(f"paypay code {row['code']} now leads to {by_code.get('merchant_payment_id')}")
+            elif wallet == "linepay":
+                r = signed(http, server.base, creds[wallet], wallet, "GET", f"/v3/payments?orderId={mpid}")
+                info = r.json().get("info") or [{}]
+                if str(info[0].get("transactionId")) != row["pid"]:
+                    wrong.append(f"linepay {mpid}: {r.text[:200]}")
+                ref = refunds.get((wallet, mpid))
+                if ref and ref["rid"] not in {str(x["refundTransactionId"]) for x in info[0].get("refundList", [])}:
+                    wrong.append(f"linepay refund {ref['rid']} of {mpid} missing")
+            else:
+                r = signed(http, server.base, creds[wallet], wallet, "GET", f"/v1/payments/{mpid}")
+                if r.status_code != 200 or r.json().get("paymentId") != row["pid"]:
+                    wrong.append(f"{wallet} {mpid}: {r.status_code} {r.text[:200]}")
+        for (wallet, mpid), ref in refunds.items():
+            reads += 1
+            if wallet == "paypay":
+                r = signed(http, server.base, creds[wallet], wallet, "GET", f"/v2/refunds/{ref['mrid']}")
+                ok = r.status_code == 200 and r.json()["data"]["paymentId"] == ref["pid"] and \
+                    r.json()["data"]["amount"]["amount"] == 300
+            elif wallet == "aupay":
+                r = signed(http, server.base, creds[wallet], wallet, "GET", f"/v1/refunds/{ref['mrid']}")
+                ok = r.status_code == 200 and r.json()["refundId"] == ref["rid"] and r.json()["paymentId"] == ref["pid"]
+            else:
+                continue                                       # LINE refunds were checked with their payment
+            if not ok:
+                wrong.append(f"{wallet} refund {ref['mrid']}: {r.status_code} {r.text[:200]}")
+    return wrong, reads
+
+
+def test_restarts_under_load_lose_overwrite_and_reuse_nothing(tmp_path: Path) -> None:
+    """SIGTERM, then SIGKILL, of the real server on the same --state while clients create, pay and
+    refund; after each restart new ids never repeat old ones and every acknowledged record reads
+    back exactly as acknowledged (the bug: seed-0 ids reused, INSERT OR REPLACE overwrote)."""
+    db = str(tmp_path / "sim.db")
+    ledger, errors = Ledger(), []
+    server = ServeProcess(db, "paypay,linepay,aupay").start()
     try:
-        with httpx.Client(timeout=5) as http:
-            missing = []
-            for mpid in acknowledged:
-                r = http.get(f"{base}/v2/codes/payments/{mpid}",
-                             headers=paypay.sign_request(creds, "GET", f"/v2/codes/payments/{mpid}"))
-                if r.status_code != 200:
-                    missing.append((mpid, r.status_code))
-        assert missing == [], f"{len(missing)} of {len(acknowledged)} acknowledged payments lost"
-        print(f"kill -9: {len(acknowledged)} acknowledged, 0 lost")
+        for phase, sig in (("a", signal.SIGTERM), ("b", signal.SIGKILL), ("c", None)):
+            stop = threading.Event()
+            threads = _load(server, ledger, phase, stop, errors)
+            before = len(ledger.payments)
+            deadline = time.time() + 8
+            while len(ledger.payments) - before < 60 and time.time() < deadline:
+                time.sleep(0.05)
+            if sig is not None:
+                server.signal(sig)                             # while the clients are mid-flow
+                server.wait(timeout=10)
+            stop.set()
+            for t in threads:
+                t.join(timeout=15)
+            if sig is not None:
+                server = ServeProcess(db, "paypay,linepay,aupay", port=server.port).start()
+        assert errors == [], errors[:5]
+        assert len(ledger.payments) >= 150, "the load did not get going"
+        ids = [(r["wallet"], r["pid"]) for r in ledger.payments if r["pid"] and r["wallet"] != "paypay"] + \
+              [("paypay", r["pid"]) for r in ledger.payments if r["wallet"] == "paypay" and r["pid"]]
+        by_order = {}
+        for wallet, pid in ids:
+            by_order.setdefault((wallet, pid), set())
+        for r in ledger.payments:
+            if r["pid"]:
+                by_order[(r["wallet"], r["pid"])].add(r["mpid"])
+        reused = {k: v for k, v in by_order.items() if len(v) > 1}
+        assert reused == {}, f"payment ids given to two orders: {list(reused.items())[:3]}"
+        refund_ids = [(r["wallet"], r["rid"]) for r in ledger.refunds]
+        assert len(refund_ids) == len(set(refund_ids)), "a refund id was given twice"
+        wrong, reads = _read_back(server, ledger)
+        assert wrong == [], f"{len(wrong)} of {reads} acknowledged records lost or overwritten: {wrong[:5]}"
+        print(f"restart SIGTERM+SIGKILL: {len({(r['wallet'], r['mpid']) for r in ledger.payments})} payments, "
+              f"{len(ledger.refunds)} refunds acknowledged, {reads} read back, 0 lost, 0 overwritten, 0 ids reused")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()
 
 
 def test_served_simulator_delivers_webhooks_by_itself() -> None:
