@@ -1,5 +1,8 @@
 """qriskit (PyPI): "Parse, validate, build and convert QRIS (Indonesian QR payment) payloads".
 
+Declares the qris profile only: its validate applies QRIS rules (e.g. 26.01 all digits) to any
+payload, so it is not a generic EMV validator, and a profile is declared for all ops at once.
+
   parse    <- qriskit.parse(payload).nodes, templates through qriskit.model.children_of(value)
   validate <- qriskit.validate(payload): error-severity issues make it invalid (codes kept);
               a QRISParseError is a refusal
@@ -48,5 +51,5 @@ def build(request):
     return {"payload": model.seal(to_nodes(request["objects"])).dumps()}
 
 
-serve(name="qriskit", version=installed_version("qriskit"), profiles=["emv", "qris"],
+serve(name="qriskit", version=installed_version("qriskit"), profiles=["qris"],
       ops={"parse": parse, "validate": validate, "build": build})
