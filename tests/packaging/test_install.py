@@ -6,8 +6,6 @@ hash-checked), so the test reaches no registry and gets exactly the locked versi
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,59 +20,8 @@ import httpx
 import pytest
 
 from qrinterop.paths import ROOT
-
-WHEELHOUSE = ROOT / ".wheelhouse"
-LOCK = ROOT / "requirements" / "lock.txt"
-NODE_IUT = ROOT / "examples" / "iut" / "node" / "iut.js"
 from tests.codec.samples import PIX_MANUAL as SAMPLE  # a published sample, CRC verified in the notes
-
-
-def _run(cmd: list[str], *, cwd: Path, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
-
-
-def _source_tree(into: Path) -> Path:
-    """The files a fresh clone has (tracked, or new and not ignored): no build/ leftovers, no .so."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        source = ROOT / rel
-        if source.is_file():
-            (into / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, into / rel)
-    return into
-
-
-def _build(kind: str, tree: Path, out: Path, env: dict | None = None) -> Path:
-    """A wheel or sdist built by setuptools without network (the locked backend, no isolation)."""
-    code = f"import setuptools.build_meta as b, sys; print(b.build_{kind}(sys.argv[1]))"
-    proc = _run([sys.executable, "-c", code, str(out)], cwd=tree, env=env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out / proc.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    tree = _source_tree(tmp_path_factory.mktemp("clone"))
-    return _build("wheel", tree, tmp_path_factory.mktemp("dist"))
-
-
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory, wheel) -> Path:
-    """A fresh venv with the locked dependencies (offline) and the wheel."""
-    if not WHEELHOUSE.is_dir():
-        pytest.skip(f"no {WHEELHOUSE}: `./run test` downloads the locked wheels there before the tests")
-    home = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, timeout=120)
-    py = str(home / "bin" / "python")
-    pip = [py, "-m", "pip", "install", "-q", "--no-index", "--find-links", str(WHEELHOUSE)]
-    proc = _run([*pip, "--require-hashes", "-r", str(LOCK)], cwd=home)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    proc = _run([*pip, "--no-deps", str(wheel)], cwd=home)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return home
-
+from tests.packaging.conftest import NODE_IUT, WHEELHOUSE, build, run, source_tree
 
 def test_wheel_carries_every_file_read_at_run_time(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -90,13 +37,13 @@ def test_wheel_carries_every_file_read_at_run_time(wheel):
 
 def test_sdist_builds_the_same_wheel(tmp_path, wheel):
     """`pip install git+…` and an sdist build from the source tree: nothing may go missing there."""
-    sdist = _build("sdist", _source_tree(tmp_path / "clone"), tmp_path)
+    sdist = build("sdist", source_tree(tmp_path / "clone"), tmp_path)
     with tarfile.open(sdist) as tar:
         tar.extractall(tmp_path / "src", filter="data")
     (tree,) = (tmp_path / "src").iterdir()
     assert (tree / "LICENSE").is_file() and (tree / "vectors" / "MANIFEST").is_file()
     code = "import setuptools.build_meta as b, sys; print(b.build_wheel(sys.argv[1]))"
-    proc = _run([sys.executable, "-c", code, str(tmp_path / "again")], cwd=tree)
+    proc = run([sys.executable, "-c", code, str(tmp_path / "again")], cwd=tree)
     assert proc.returncode == 0, proc.stderr[-3000:]
     again = tmp_path / "again" / proc.stdout.strip().splitlines()[-1]
     listing = lambda w: {n for n in zipfile.ZipFile(w).namelist() if ".dist-info/" not in n}  # noqa: E731
@@ -105,11 +52,11 @@ def test_sdist_builds_the_same_wheel(tmp_path, wheel):
 
 def test_without_a_compiler_the_wheel_is_pure_python_and_the_codec_still_works(tmp_path):
     """The C scanner is optional: CC=false makes its build fail, the wheel still builds and runs."""
-    wheel = _build("wheel", _source_tree(tmp_path / "clone"), tmp_path, env={"CC": "false", "LDSHARED": "false"})
+    wheel = build("wheel", source_tree(tmp_path / "clone"), tmp_path, env={"CC": "false", "LDSHARED": "false"})
     assert not any(n.endswith(".so") for n in zipfile.ZipFile(wheel).namelist())
     with zipfile.ZipFile(wheel) as z:
         z.extractall(tmp_path / "site")
-    proc = _run([sys.executable, "-c", "import sys; from qrinterop.emv.mpm import parse_mpm, _accelerated_scan; "
+    proc = run([sys.executable, "-c", "import sys; from qrinterop.emv.mpm import parse_mpm, _accelerated_scan; "
                  "print(_accelerated_scan is None, parse_mpm(sys.argv[1]).get('60'))", SAMPLE],
                 cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")})
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -117,7 +64,7 @@ def test_without_a_compiler_the_wheel_is_pure_python_and_the_codec_still_works(t
 
 
 def _certify(qrinterop: list[str], out: Path, cwd: Path) -> tuple[int, dict, dict]:
-    proc = _run([*qrinterop, "certify", "--iut", f"jsonl:node {NODE_IUT}", "--out", str(out), "--no-reports",
+    proc = run([*qrinterop, "certify", "--iut", f"jsonl:node {NODE_IUT}", "--out", str(out), "--no-reports",
                  "--json"], cwd=cwd)
     assert (out / "run.json").is_file(), proc.stderr[-3000:]
     return proc.returncode, json.loads(proc.stdout), json.loads((out / "run.json").read_text())
@@ -150,7 +97,7 @@ def test_installed_wheel_certifies_the_node_example_like_the_checkout(venv, tmp_
 
 def test_installed_wheel_verifies_its_vectors_and_serves(venv, tmp_path):
     qrinterop = str(venv / "bin" / "qrinterop")
-    proc = _run([qrinterop, "vectors", "verify"], cwd=tmp_path)
+    proc = run([qrinterop, "vectors", "verify"], cwd=tmp_path)
     assert proc.returncode == 0 and "site-packages/qrinterop/vectors: ok" in proc.stdout, proc.stdout + proc.stderr
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -184,9 +131,9 @@ def test_plugin_leaves_an_unrelated_project_alone_beside_pytest_profiling(venv, 
         "    assert not pm.has_plugin('qrinterop.plugin')  # the suite: not in this session\n"
         "    assert pm.has_plugin('profiling')\n", encoding="utf-8")
     py = str(venv / "bin" / "python")
-    proc = _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+    proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
-    proc = _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--profile"], cwd=project)
+    proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--profile"], cwd=project)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
     assert (project / "prof").is_dir()          # pytest-profiling's own option did its job
 
@@ -197,12 +144,12 @@ def test_core_install_runs_the_codec_and_names_the_extra_a_command_needs(tmp_pat
         pytest.skip(f"no {WHEELHOUSE}: `./run test` downloads the locked wheels there before the tests")
     home = tmp_path / "core"
     subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, timeout=120)
-    proc = _run([str(home / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--find-links",
+    proc = run([str(home / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--find-links",
                  str(WHEELHOUSE), str(wheel)], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     qrinterop = str(home / "bin" / "qrinterop")
-    proc = _run([qrinterop, "validate", "--profile", "pix", SAMPLE], cwd=tmp_path)
+    proc = run([qrinterop, "validate", "--profile", "pix", SAMPLE], cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = _run([qrinterop, "serve", "--port", "1"], cwd=tmp_path)
+    proc = run([qrinterop, "serve", "--port", "1"], cwd=tmp_path)
     assert proc.returncode == 2 and "pip install 'qrinterop[sim]'" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
