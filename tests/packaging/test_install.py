@@ -95,10 +95,13 @@ def test_installed_wheel_certifies_the_node_example_like_the_checkout(venv, tmp_
     assert {t["id"]: t["status"] for t in run_w["tests"]} == {t["id"]: t["status"] for t in run_c["tests"]}
 
 
-def test_installed_wheel_verifies_its_vectors_and_serves(venv, tmp_path):
+def test_installed_wheel_verifies_its_vectors_runs_the_demo_and_serves(venv, tmp_path):
     qrinterop = str(venv / "bin" / "qrinterop")
     proc = run([qrinterop, "vectors", "verify"], cwd=tmp_path)
     assert proc.returncode == 0 and "site-packages/qrinterop/vectors: ok" in proc.stdout, proc.stdout + proc.stderr
+    proc = run([qrinterop, "demo", "--out", str(tmp_path / "codes")], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert len(list((tmp_path / "codes").glob("*.png"))) >= 8     # one code per wallet at least
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
