@@ -6,8 +6,12 @@
 Runs the suite in-process with `pytest.main` (pytest-xdist workers when `-n N`), allure-pytest
 writing `<out>/allure-results`, the plugin writing `<out>/run.json`, JUnit to `<out>/junit.xml`,
 pytest's own output to `<out>/pytest.log`; then the report writers when they are installed.
-Prints one line per rule and exits 0 only when every MUST rule passes, 1 otherwise, 2 on
-usage errors. With no `--iut` it certifies the bundled reference implementation.
+Exit codes (docs/conformance.md): 0 CERTIFIED; 1 NOT CERTIFIED (a MUST rule fails); 2 usage error
+(bad option, a vector folder with no cases in scope, a run that executed fewer cases than the
+vector sets hold); 3 internal error (the suite itself broke; the code every qrinterop command uses);
+4 INCOMPLETE (an applicable MUST rule never exercised, an interrupted run) or the IUT unreachable.
+run.json and junit.xml are written in every case the options were valid, even when the IUT never
+starts. With no `--iut` it certifies the bundled reference implementation.
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ from typing import Any, TextIO
 
 from qrinterop.errors import UsageError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from qrinterop.reports.verdicts import (EXIT_CERTIFIED as EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERNAL,  # noqa: E402
+                                       EXIT_NOT_CERTIFIED as EXIT_FAIL, EXIT_USAGE)
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +67,9 @@ def certify(args: argparse.Namespace) -> int:
     hello = _preflight(plan["spec"], args.timeout)
     if isinstance(hello, str):
         print(f"certify: the IUT is unavailable: {hello}", file=err)
-        return EXIT_FAIL
+        _write_unavailable(plan, hello)
+        print(f"certify: INCOMPLETE — nothing was tested; run.json and junit.xml in {plan['out']}", file=err)
+        return EXIT_INCOMPLETE
     print(f"certify: IUT {hello['name']} {hello['version']} — ops {', '.join(hello['ops'])}; "
           f"profiles {', '.join(hello['profiles']) or '(none declared)'}", file=err)
     code = _run_pytest(plan, args, ROOT)
@@ -74,6 +81,14 @@ def certify(args: argparse.Namespace) -> int:
         return EXIT_USAGE if code == 4 else EXIT_INTERNAL
     from qrinterop.runrecord import read_run_record
     record = read_run_record(run_json)
+    overall = record.to_dict()["verdicts"]["overall"]
+    if record.complete and not plan.get("shard") and overall["casesExpected"] is not None \
+            and overall["casesRun"] < overall["casesExpected"]:
+        print(f"certify: usage error: the run executed {overall['casesRun']} of the {overall['casesExpected']} "
+              f"vector cases in {plan['vectors']} (were tests deselected?)", file=err)
+        if not args.no_reports:
+            _build_reports(run_json, plan["out"])
+        return EXIT_USAGE
     reports_note = "reports: skipped (--no-reports)" if args.no_reports else _build_reports(run_json, plan["out"])
     summary = summarise(record)
     if args.json:
@@ -81,7 +96,7 @@ def certify(args: argparse.Namespace) -> int:
     else:
         print_summary(summary, sys.stdout)
         print(f"\nrun record: {run_json}\n{reports_note}")
-    return EXIT_OK if summary["certified"] else EXIT_FAIL
+    return int(overall["exitCode"])     # the one verdict model decides: 0 / 1 / 4
 
 
 # ---- plan and checks (usage errors before anything runs) -----------------------------------
@@ -100,15 +115,41 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
         unknown = [p for p in profiles if p not in known]
         if unknown:
             raise UsageError(f"--profile {', '.join(unknown)}: unknown; known profiles: {', '.join(known)}")
-    if vectors.is_dir():
-        from qrinterop.conformance.cases import load_cases
-        load_cases(vectors, profiles or None)          # a malformed vector file: UsageError naming it
+    if not vectors.is_dir():
+        raise UsageError(f"vector directory {vectors} does not exist (the bundled vectors are missing?)")
+    from qrinterop.conformance.cases import load_cases
+    _, cases = load_cases(vectors, profiles or None)   # a malformed vector file: UsageError naming it
+    if not cases:
+        raise UsageError(f"--vectors {vectors}: no vector cases" + (f" for profile(s) {', '.join(profiles)}"
+                         if profiles else "") + " — nothing to certify against")
     if args.expected_failures:
         from qrinterop.plugin import load_expected_failures
         load_expected_failures(args.expected_failures)          # UsageError: missing, not JSON, wrong shape
     out = Path(args.out) if args.out else default_out
     out.mkdir(parents=True, exist_ok=True)
-    return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out}
+    return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out,
+            "shard": getattr(args, "shard", None)}
+
+
+def _write_unavailable(plan: dict[str, Any], why: str) -> None:
+    """An IUT that never starts still leaves run.json and junit.xml (CI shows the failure): one
+    failed test, `iut/hello`, charged to iut.protocol.wire, in an incomplete run."""
+    from qrinterop.conformance.oracle import catalogue_dicts
+    from qrinterop.iut import adapter_of
+    from qrinterop.reports.junit import render_junit
+    from qrinterop.runrecord import RunRecord, TestRecord, write_run_record
+    record = RunRecord(iut={"spec": plan["spec"], "adapter": adapter_of(plan["spec"]), "name": None,
+                            "version": None, "ops": [], "profiles": [], "error": why},
+                       vectors={"dir": str(plan["vectors"]), "manifestSha256": None, "sets": [], "cases": None},
+                       scope={"profiles": plan["profiles"] or None}, rules=catalogue_dicts())
+    record.add(TestRecord(id="iut/hello", kind="robustness", part="codec", rules=["iut.protocol.wire"],
+                          status="failed", operation="hello", category="iut-crash",
+                          message=f"the IUT is unavailable: {why}",
+                          attribution={"rules": ["iut.protocol.wire"], "method": "diagnosis"},
+                          diagnosis="the IUT did not start or did not answer hello"))
+    record.finish(complete=False)
+    write_run_record(record, plan["out"] / "run.json")
+    (plan["out"] / "junit.xml").write_text(render_junit(record.to_dict()), encoding="utf-8")
 
 
 def _preflight(spec: str, timeout: float) -> dict[str, Any] | str:

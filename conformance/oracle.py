@@ -43,10 +43,25 @@ def reference_oracle() -> Oracle:
     return Oracle(parse=_parse, violations=_violations, levels=rule_levels())
 
 
+# Rules the MPM/CPM codec itself enforces while reading (harness/emv): a parser can break them, so
+# they are exercised by parse (and build) as well as by validate. Every other catalogue rule is a
+# validator's rule: only `validate` can show whether an IUT checks it.
+CODEC_RULE_PREFIXES = ("mpm.tlv.", "mpm.payload.utf8", "cpm.")
+
+
+def rule_ops(rule_id: str) -> list[str]:
+    """The operations that can exercise a catalogue rule (run.json `rules[].ops`)."""
+    if rule_id.startswith(CODEC_RULE_PREFIXES) or rule_id == "mpm.adf.nonempty":
+        return ["parse", "build", "validate"]
+    return ["validate"]
+
+
 def catalogue_dicts(*, wallet_api: bool = False) -> list[dict]:
     """Every rule a run can name: the catalogue's and the suite's own; a wallet API run names the
-    wallet APIs' rules instead (a QR certification should not list 53 API rules as untested)."""
+    wallet APIs' rules instead (a QR certification should not list 53 API rules as untested).
+    Each carries `ops`, the operations that can exercise it (coverage is judged against the ops
+    the IUT declares; absent = any)."""
     if wallet_api:
         return [dict(r) for r in SUITE_RULES] + _wallet_rules()
     from qrinterop.rules import catalogue
-    return [r.to_dict() for r in catalogue()] + [dict(r) for r in SUITE_RULES]
+    return [{**r.to_dict(), "ops": rule_ops(r.id)} for r in catalogue()] + [dict(r) for r in SUITE_RULES]

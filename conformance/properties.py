@@ -24,6 +24,7 @@ class Problem:
     category: str | None = "wrong-value"
     evidence: dict[str, Any] = field(default_factory=dict)
     transport: bool = False          # crash / hang / garbage: stop calling the IUT
+    finding: Any = None              # diagnosis.Finding: the rule(s) the IUT actually broke
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qrinterop.conformance import diagnosis as dx
 from qrinterop.conformance import judge
 from qrinterop.conformance.mutations import single_mutations
 from qrinterop.conformance.properties import as_vector
@@ -59,10 +60,12 @@ def test_mutation(seed, iut, oracle, conformance):
     if broken:
         mutant, rule, reply = broken[0]
         evidence.update(stderr=reply.stderr, counterexample=as_vector(op, mutant.payload, False, [rule], mutant.how))
+        failed_rule = failure_rule(reply.category) or "iut.protocol.wire"
         conformance.finish(judge.Outcome(judge.FAILED, f"{len(broken)} of {len(mutants)} mutants got no valid answer; "
                                          f"first ({mutant.how}): {reply.failure}",
-                                         [*rules, failure_rule(reply.category)], judge.record_category(reply.category),
-                                         evidence))
+                                         [*rules, failed_rule], judge.record_category(reply.category),
+                                         evidence, dx.Finding((failed_rule,), dx.DIAGNOSIS,
+                                                              f"a mutant ({mutant.how}) got no answer: {reply.failure}")))
     if accepted:
         named = list(dict.fromkeys(rule for _, rule in accepted))
         evidence["accepted"] = [{"how": m.how, "payload": m.payload, "referenceRule": r} for m, r in accepted[:MAX_LISTED]]
@@ -70,6 +73,9 @@ def test_mutation(seed, iut, oracle, conformance):
         evidence["counterexample"] = as_vector(op, first.payload, False, [rule], f"mutant of seed {seed}: {first.how}")
         conformance.finish(judge.Outcome(judge.FAILED, f"IUT accepted {len(accepted)} of {len(mutants)} mutants the "
                                          f"reference rejects (rules: {', '.join(named)}); first: {first.how}",
-                                         [*rules, *named], "wrong-verdict", evidence))
+                                         [*rules, *named], "wrong-verdict", evidence,
+                                         dx.Finding(tuple(named), dx.DIAGNOSIS,
+                                                    f"it accepted mutants the reference rejects for "
+                                                    f"{', '.join(named)}; first: {first.how}")))
     conformance.finish(judge.Outcome(judge.PASSED, f"all {len(mutants)} rejected mutants rejected", rules,
                                      None, evidence))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from qrinterop.conformance import diagnosis as dx
 from qrinterop.conformance import judge
 from qrinterop.conformance.properties import DEFAULT_EXAMPLES, Problem, as_vector, run_property, without_crc
 from qrinterop.conformance.strategies import broken_payloads, mpm_objects, payloads
@@ -15,9 +16,10 @@ pytestmark = [pytest.mark.kind(name="property"), pytest.mark.profile(name="emv")
 
 
 def _transport(reply: Reply, rules: list[str], payload: str | None) -> Problem:
-    return Problem(f"no valid answer from the IUT: {reply.failure}", [*rules, failure_rule(reply.category)],
+    broken = failure_rule(reply.category) or "iut.protocol.wire"
+    return Problem(f"no valid answer from the IUT: {reply.failure}", [*rules, broken],
                    judge.record_category(reply.category), {"payload": payload, "stderr": reply.stderr},
-                   transport=True)
+                   transport=True, finding=dx.Finding((broken,), dx.DIAGNOSIS, f"no valid answer: {reply.failure}"))
 
 
 def _tree_rule(charset: bool) -> str:
@@ -31,9 +33,11 @@ def _finish(conformance, result, name: str, rules: list[str]) -> None:
         conformance.finish(judge.Outcome(judge.PASSED, f"{result.examples} examples, no counterexample", rules))
         return
     p = result.problem
+    finding = p.finding or dx.primary(rules)
     conformance.finish(judge.Outcome(judge.FAILED, f"{p.message} (shrunk counterexample after "
                                      f"{result.examples} examples; see evidence.counterexample)",
-                                     list(dict.fromkeys(r for r in p.rules if r)), p.category, p.evidence))
+                                     list(dict.fromkeys([*(r for r in p.rules if r), *finding.rules])), p.category,
+                                     p.evidence, finding))
 
 
 @pytest.mark.rule(id="iut.roundtrip")
@@ -53,28 +57,38 @@ def test_roundtrip(iut, oracle, conformance, suite_options):
             ev["actual"] = {"error": built.error, "result": built.result}
             ev["counterexample"] = as_vector("build", expected_payload, True, rules, "IUT could not build these",
                                              objects=objects)
-            return Problem(f"IUT refused to build valid objects: {built.describe_error()}", rules, "wrong-verdict", ev)
+            return Problem(f"IUT refused to build valid objects: {built.describe_error()}", rules, "wrong-verdict", ev,
+                           finding=dx.Finding(("iut.roundtrip",), dx.DIAGNOSIS, "it refused to build valid objects"))
         payload = built.result["payload"]
         ev["actual"] = {"payload": payload}
-        broken = [v for v in oracle.violations(payload, "emv") if v[1] == "MUST"]
+        found = oracle.violations(payload, "emv")
+        broken = [v for v in found if v[1] == "MUST"]
         if broken:
             named = [r for r, _, _ in broken]
+            ok_b, tree_b, _ = oracle.parse(payload, "mpm")
+            finding = dx.build_finding(payload, expected_payload, found, tree_b if ok_b else None, objects)
             ev["counterexample"] = as_vector("build", expected_payload, True, named,
                                              f"IUT built {payload!r}", objects=objects)
             return Problem("the payload the IUT built is invalid: " + "; ".join(f"{r}: {m}" for r, _, m in broken[:3]),
-                           [*rules, *named], "charset" if not payload.isascii() else "wrong-value", ev)
+                           [*rules, *named], "charset" if not payload.isascii() else "wrong-value", ev,
+                           finding=finding)
         parsed = iut.parse(payload, "mpm")
         if not parsed.answered:
             return _transport(parsed, rules, payload)
         back = without_crc(parsed.result.get("objects")) if parsed.ok else None
         diff = judge.tree_diff(objects, back) if parsed.ok else [f"IUT rejected its own payload: {parsed.describe_error()}"]
+        if diff and not parsed.ok:
+            reported = judge._reasons(parsed, oracle).known
+            finding = dx.rejection_finding(payload, reported) or dx.choose(["iut.roundtrip"], reported=reported)
+        elif diff:
+            finding = dx.tree_finding(objects, back)
         if diff:
             ev["diff"] = diff
             charset = judge.looks_like_charset(objects, back)
             ev["counterexample"] = as_vector("parse", payload, True, [_tree_rule(charset)], "round trip through the IUT",
                                              expected={"objects": oracle.parse(payload, "mpm")[1]})
             return Problem("parse(build(objects)) differs: " + "; ".join(diff[:3]), [*rules, _tree_rule(charset)],
-                           "charset" if charset else "wrong-value", ev)
+                           "charset" if charset else "wrong-value", ev, finding=finding)
         return None
 
     examples = suite_options["examples"] or DEFAULT_EXAMPLES["roundtrip"]
@@ -102,7 +116,14 @@ def test_differential_parse(iut, oracle, conformance, suite_options):
                 else f"IUT rejected a payload the reference reads: {reply.describe_error()}"
             ev["counterexample"] = as_vector("parse", payload, ref_ok, named, what,
                                              expected={"objects": ref_objects} if ref_ok else None)
-            return Problem(what, [*rules, *named], "wrong-verdict", ev)
+            if reply.ok:
+                finding = dx.Finding(tuple(named), dx.DIAGNOSIS, f"it parsed a payload the reference rejects "
+                                     f"for {ref_rule}") if ref_rule else None
+            else:
+                reported = judge._reasons(reply, oracle).known
+                finding = dx.rejection_finding(payload, reported) or dx.choose(rules, reported=reported,
+                                                                              fallback="iut.differential")
+            return Problem(what, [*rules, *named], "wrong-verdict", ev, finding=finding)
         if ref_ok:
             diff = judge.tree_diff(ref_objects, reply.result.get("objects"))
             if diff:
@@ -111,7 +132,8 @@ def test_differential_parse(iut, oracle, conformance, suite_options):
                 ev["counterexample"] = as_vector("parse", payload, True, [_tree_rule(charset)], "trees differ",
                                                  expected={"objects": ref_objects})
                 return Problem("IUT reads a different tree: " + "; ".join(diff[:3]), [*rules, _tree_rule(charset)],
-                               "charset" if charset else "wrong-value", ev)
+                               "charset" if charset else "wrong-value", ev,
+                               finding=dx.tree_finding(ref_objects, reply.result.get("objects")))
         return None
 
     examples = suite_options["examples"] or DEFAULT_EXAMPLES["differential"]
@@ -142,13 +164,18 @@ def test_differential_validate(iut, oracle, conformance, suite_options):
         if ref_valid:   # the IUT rejects a payload the reference accepts: name the rule it cites, if ours
             named = [r for r in said if r in known] or rules
             what = f"IUT says invalid ({_said(reply)}); the reference finds nothing wrong"
+            reported = [r for r in said if r in known]
+            finding = dx.rejection_finding(payload, reported) or dx.choose(rules, reported=reported,
+                                                                          fallback="iut.differential")
         else:
             named = [r for r, _ in broken]
             what = f"IUT says valid; the reference finds {'; '.join(f'{r}: {m}' for r, m in broken[:2])}"
+            finding = dx.Finding(tuple(dict.fromkeys(named)), dx.DIAGNOSIS,
+                                 f"it judged valid a payload the reference finds breaking {', '.join(dict.fromkeys(named))}")
         ev = {"payload": payload, "expected": {"valid": ref_valid, "violations": [r for r, _ in broken]},
               "actual": reply.result if reply.ok else {"error": reply.error},
               "counterexample": as_vector("validate", payload, ref_valid, named, what)}
-        return Problem(what, [*rules, *named], "wrong-verdict", ev)
+        return Problem(what, [*rules, *named], "wrong-verdict", ev, finding=finding)
 
     examples = suite_options["examples"] or DEFAULT_EXAMPLES["differential"]
     _finish(conformance, run_property(prop, st.one_of(payloads(), broken_payloads()), examples), "differential", rules)

@@ -18,6 +18,7 @@ options) only in sessions that ask for the suite, so it never touches unrelated 
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,13 +46,15 @@ class _SuiteState:
     shared_iut: Any = None          # opened by the first user, closed at session end
     flusher: Any = None             # _Flusher, controller only
     sets: list = field(default_factory=list)
+    error_codes: dict = field(default_factory=dict)     # the IUT's error codes → catalogue rule ids
+    error_codes_file: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for line in ("rule(id): the rule a conformance test checks (one marker per rule)",
                  "profile(name): the profile of a conformance test",
                  "op(name): the IUT operation a conformance test exercises",
-                 "kind(name): vector | property | mutation | differential | wallet-api"):
+                 "kind(name): vector | property | mutation | differential | robustness | wallet-api"):
         config.addinivalue_line("markers", line)
     from qrinterop.paths import VECTORS_DIR
     vectors = Path(config.getoption("qri_vectors") or VECTORS_DIR)
@@ -60,10 +63,29 @@ def pytest_configure(config: pytest.Config) -> None:
                         profiles=[p.strip() for p in profiles.split(",") if p.strip()] if profiles else None,
                         vectors_dir=vectors, expected=load_expected_failures(config.getoption("qri_expected_failures")),
                         timeout=config.getoption("qri_timeout"), is_worker=hasattr(config, "workerinput"))
+    state.error_codes_file = config.getoption("qri_error_codes", None) or os.environ.get(ERROR_CODES_ENV) or None
+    state.error_codes = load_error_codes(state.error_codes_file)
     config.stash[_STATE] = state
     record_path = config.getoption("qri_run_record")
     if record_path and not state.is_worker:
         state.record_path = Path(record_path)
+
+
+ERROR_CODES_ENV = "QRINTEROP_ERROR_CODES"   # until the entry point declares --qri-error-codes
+
+
+def load_error_codes(path: str | None) -> dict[str, str]:
+    """The IUT's error-code mapping: JSON {"its code": "catalogue.rule.id"}; UsageError otherwise."""
+    if not path:
+        return {}
+    from qrinterop.errors import UsageError
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"error-codes file {path}: cannot read a JSON object ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise UsageError(f"error-codes file {path}: must be a JSON object {{\"IUT error code\": \"rule id\"}}")
+    return data
 
 
 def load_expected_failures(path: str | None) -> dict[str, str]:
@@ -104,9 +126,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         state.shared_iut.close()   # workers open their own; do not keep an idle one here
         state.shared_iut = None
     sets = [vs.to_dict() for vs, _ in load_sets(state.vectors_dir)] if state.vectors_dir.is_dir() else []
+    from qrinterop.conformance.cases import load_cases
+    shard = session.config.getoption("qri_shard", None)
+    # A shard runs a part of the cases by design: the merged record is checked, not each shard.
+    cases = None if shard else (len(load_cases(state.vectors_dir, state.profiles)[1])
+                                if state.vectors_dir.is_dir() else 0)
     state.record = RunRecord(iut=iut_info, vectors={"dir": str(state.vectors_dir),
                                                     "manifestSha256": manifest_sha256(state.vectors_dir),
-                                                    "sets": sets},
+                                                    "sets": sets, "cases": cases},
+                             scope={"profiles": state.profiles, "shard": shard},
+                             errorCodesFile=state.error_codes_file,
                              rules=catalogue_dicts(wallet_api=_is_wallet_api_run(session.config)),
                              expectedFailuresFile=session.config.getoption("qri_expected_failures"))
     write_run_record(state.record, state.record_path)
@@ -241,16 +270,19 @@ def iut(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session")
-def oracle() -> Any:
+def oracle(request: pytest.FixtureRequest) -> Any:
+    """The reference as judge, reading the IUT's own error codes through its mapping file."""
+    import dataclasses
     from qrinterop.conformance.oracle import reference_oracle
-    return reference_oracle()
+    codes = request.config.stash[_STATE].error_codes
+    return dataclasses.replace(reference_oracle(), error_codes=codes) if codes else reference_oracle()
 
 
 @pytest.fixture(scope="session")
 def suite_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     state = request.config.stash[_STATE]
     return {"profiles": state.profiles, "vectors_dir": state.vectors_dir,
-            "examples": request.config.getoption("qri_examples")}
+            "examples": request.config.getoption("qri_examples"), "timeout": state.timeout}
 
 
 @pytest.fixture
@@ -314,9 +346,10 @@ class Recorder:
             # MBs, and half the files) — evidence is for what went wrong, and for the choice an
             # acceptable vector was decided with.
             evidence = {k: v for k, v in evidence.items() if k in ("payload", "choice", "mutants", "operation")}
+        record_fields = outcome.record_fields() if hasattr(outcome, "record_fields") else {}
         self.item.stash[_RESULT] = {"status": outcome.status, "message": outcome.message,
                                     "rules": list(outcome.rules) or list(meta.get("rules") or []),
-                                    "category": outcome.category, "evidence": evidence}
+                                    "category": outcome.category, "evidence": evidence, **record_fields}
         _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence,
                          png if outcome.status != "passed" else None, outcome.category)
         if outcome.status == "failed":
@@ -376,7 +409,9 @@ def _test_record(item: pytest.Item, report: pytest.TestReport, call: pytest.Call
             text = str(call.excinfo.value) if call.excinfo else report.longreprtext
             result = {"status": "failed", "message": f"{'setup' if report.when == 'setup' else 'test'} error: "
                       f"{text.strip()[:2000]}", "category": None, "rules": rules or ["iut.protocol.wire"],
-                      "evidence": meta.get("evidence") or {}}
+                      "evidence": meta.get("evidence") or {},
+                      "attribution": {"rules": ["iut.protocol.wire"], "method": "diagnosis"},
+                      "diagnosis": "the suite got no usable answer from the IUT (the test ended in an error)"}
         else:
             result = {"status": "passed", "message": None, "category": None, "rules": rules, "evidence": {}}
     return {"id": meta.get("id") or item.name, "nodeid": item.nodeid, "kind": meta.get("kind", "vector"),
@@ -384,11 +419,15 @@ def _test_record(item: pytest.Item, report: pytest.TestReport, call: pytest.Call
             "rules": result["rules"] or rules, "result": meta.get("result"), "status": result["status"],
             "category": result.get("category"), "message": result.get("message"),
             "durationMs": round(report.duration * 1000.0, 3), "expectedFailure": None,
-            "evidence": result.get("evidence") or None}
+            "evidence": result.get("evidence") or None, "attribution": result.get("attribution"),
+            "diagnosis": result.get("diagnosis"), "warnings": result.get("warnings")}
 
 
 def _expected_reason(expected: dict[str, str], record: dict) -> str | None:
-    for key in (record["id"], *record["rules"]):
+    """The expected-failures entry for a failed test: its id, else a rule it is charged to (its
+    attribution when it has one, so a known crash does not hide another rule's failure)."""
+    charged = (record.get("attribution") or {}).get("rules") or record["rules"]
+    for key in (record["id"], *charged):
         if key in expected:
             return expected[key]
     return None

@@ -24,7 +24,7 @@ from qrinterop.reports.verdicts import decide, verdict_model
 
 SCHEMA = "qrinterop/run@1"
 STATUSES = ("passed", "failed", "warning", "skipped", "expected-failure")
-KINDS = ("vector", "property", "mutation", "differential", "wallet-api")
+KINDS = ("vector", "property", "mutation", "differential", "robustness", "wallet-api")
 PARTS = ("codec", "profile", "imaging", "wallet-api")
 CATEGORIES = ("iut-crash", "timeout", "protocol", "wrong-verdict", "wrong-value", "charset", "not-implemented")
 ATTRIBUTION_METHODS = ("reported", "diagnosis", "primary")

@@ -23,9 +23,11 @@ BUGGY = ROOT / "examples/iut/buggy/buggy_iut.py"
 SCHEMA = json.loads((ROOT / "reports/schema/run-record.schema.json").read_text())
 
 
-def certify(tmp_path: Path, *args: str, reports: bool = False, timeout: float = 120) -> tuple[subprocess.CompletedProcess, dict | None]:
+def certify(tmp_path: Path, *args: str, reports: bool = False, timeout: float = 120,
+            vectors: Path | None = FIXTURE_VECTORS) -> tuple[subprocess.CompletedProcess, dict | None]:
     out = tmp_path / "out"
-    proc = subprocess.run([*QRINTEROP, "certify", "--vectors", str(FIXTURE_VECTORS), "--out", str(out), *args,
+    where = ["--vectors", str(vectors)] if vectors is not None else []
+    proc = subprocess.run([*QRINTEROP, "certify", *where, "--out", str(out), *args,
                            *(() if reports else ("--no-reports",))],
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT,
                           # no Allure HTML here: on a fresh machine it would install from npm inside a test
@@ -34,17 +36,37 @@ def certify(tmp_path: Path, *args: str, reports: bool = False, timeout: float = 
     return proc, (json.loads(run.read_text()) if run.is_file() else None)
 
 
-def test_certify_reference_passes(tmp_path):
-    proc, run = certify(tmp_path, reports=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "CERTIFIED: every MUST rule passes for qrinterop-reference" in proc.stdout
+def test_certify_reference_passes_with_no_must_rule_untested(tmp_path):
+    """The bundled vectors: the reference (render and decode_image declared) is CERTIFIED and
+    every applicable MUST rule — the suite's own robustness, wire, render and decode rules
+    included — was exercised by at least one test."""
+    proc, run = certify(tmp_path, "-n", "2", reports=True, vectors=None)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     jsonschema.validate(run, SCHEMA)
+    overall = run["verdicts"]["overall"]
+    assert overall["certification"] == "CERTIFIED" and overall["untestedMustRules"] == []
+    assert overall["casesRun"] == overall["casesExpected"] > 400
+    must = {r["id"] for r in run["rules"] if r["level"] == "MUST"}
+    exercised = {rid for t in run["tests"] if t["status"] == "passed" for rid in t["rules"]}
+    assert must <= exercised, sorted(must - exercised)
+    for rule in ("iut.decode.exact", "iut.render.readable", "iut.robust.crash", "iut.robust.timeout",
+                 "iut.protocol.wire", "iut.vector.valid", "iut.parse.faithful", "iut.build.faithful"):
+        assert rule in exercised
     assert run["complete"] and run["iut"]["adapter"] == "python"
     codec = [t for t in run["tests"] if t["kind"] != "wallet-api"]   # the wallet API suite is another part's
     assert {t["status"] for t in codec} == {"passed"}
-    assert {t["kind"] for t in codec} == {"vector", "property", "differential", "mutation"}
+    assert {t["kind"] for t in codec} == {"vector", "property", "differential", "mutation", "robustness"}
     assert (tmp_path / "out" / "junit.xml").is_file() and any((tmp_path / "out" / "allure-results").iterdir())
     assert "reports: written to" in proc.stdout   # the report builder ran (qrinterop.reports)
+
+
+def test_certify_on_a_partial_vector_set_is_incomplete_and_lists_the_untested_rules(tmp_path):
+    proc, run = certify(tmp_path)
+    assert proc.returncode == 4, proc.stdout[-2000:] + proc.stderr[-2000:]
+    overall = run["verdicts"]["overall"]
+    assert overall["verdict"] == "INCOMPLETE" and overall["failingMustRules"] == []
+    assert "mpm.tip.fixed" in overall["untestedMustRules"]
+    assert any("never exercised" in why for why in overall["incompleteBecause"])
 
 
 @pytest.mark.skipif(not BUGGY.is_file(), reason="examples/iut/buggy/buggy_iut.py is not there")
@@ -53,10 +75,19 @@ def test_certify_buggy_fails_and_names_every_planted_bug(tmp_path):
     proc, run = certify(tmp_path, "--iut", f"jsonl:{sys.executable} {BUGGY}", "--timeout", "1", "--json")
     wall = time.monotonic() - start
     assert proc.returncode == 1, proc.stderr
-    summary = json.loads(proc.stdout)
-    failing = set(summary["failingMustRules"])
+    failing = set(run["verdicts"]["overall"]["failingMustRules"])
     jsonschema.validate(run, SCHEMA)
     by_id = {t["id"]: t for t in run["tests"]}
+    # every failure is charged to the rule its planted bug breaks, and to nothing else
+    planted = {"property/roundtrip": "mpm.crc.mismatch", "conf-fixture/11": "mpm.crc.mismatch",
+               "conf-fixture/9": "mpm.tlv.length", "conf-fixture/12": "mpm.tlv.length",
+               "property/differential-validate": "mpm.tlv.length", "conf-fixture/2": "mpm.payload.utf8",
+               "property/differential-parse": "mpm.payload.utf8", "conf-fixture/3": "mpm.tlv.duplicate",
+               "conf-fixture/5": "iut.robust.crash", "conf-fixture/6": "iut.robust.timeout"}
+    failed = {t["id"]: t["attribution"]["rules"] for t in run["tests"] if t["status"] == "failed"}
+    assert failed == {tid: [rule] for tid, rule in planted.items()}
+    assert failing == set(planted.values())
+    assert by_id["conf-fixture/11"]["diagnosis"].startswith("CRC computed over the bytes before '6304'")
     # (a) wrong CRC in build
     assert "mpm.crc.mismatch" in by_id["property/roundtrip"]["rules"] and "mpm.crc.mismatch" in failing
     assert by_id["conf-fixture/11"]["status"] == "failed" and "mpm.crc.mismatch" in by_id["conf-fixture/11"]["message"]
@@ -91,9 +122,14 @@ def test_example_iuts_certify_through_jsonl(tmp_path, name):
         if build.returncode != 0:
             pytest.skip(f"examples/iut/c does not build here: {build.stderr[-300:]}")
         spec = f"jsonl:{ROOT / 'examples/iut/c/emviut'}"
-    proc, run = certify(tmp_path, "--iut", spec)
+    proc, run = certify(tmp_path, "--iut", spec, vectors=None)      # the bundled vectors: full coverage
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert run["iut"]["adapter"] == "jsonl" and run["iut"]["name"].startswith("example-")
+    overall = run["verdicts"]["overall"]
+    assert overall["certification"] == "CERTIFIED" and overall["untestedMustRules"] == []
+    # parse/build/validate of profile emv only: the render, decode and national rules do not apply
+    not_applicable = {r["id"] for r in run["verdicts"]["rules"] if not r["applicable"]}
+    assert {"iut.render.readable", "iut.decode.exact", "jpqr.mai.gui"} <= not_applicable
 
 
 def test_interrupted_run_leaves_an_incomplete_record(tmp_path):
@@ -113,7 +149,7 @@ def test_interrupted_run_leaves_an_incomplete_record(tmp_path):
     proc.send_signal(signal.SIGTERM)   # what a CI runner sends on cancel (SIGINT may be ignored in the background)
     stdout, stderr = proc.communicate(timeout=30)
     run = json.loads(run_json.read_text())
-    assert proc.returncode == 1, stderr
+    assert proc.returncode == 4, stderr
     assert run["complete"] is False and run["finishedAt"] is not None
     assert "INCOMPLETE" in stdout
     assert elapsed() < 20   # did not wait for the 60 s hang
@@ -131,9 +167,20 @@ def test_unknown_profile_is_a_usage_error(tmp_path):
     assert proc.returncode == 2 and "atlantis" in proc.stderr
 
 
-def test_iut_that_does_not_start_fails_clearly(tmp_path):
-    proc, _ = certify(tmp_path, "--iut", "jsonl:/nonexistent/iut")
-    assert proc.returncode == 1 and "cannot start the IUT command" in proc.stderr
+def test_iut_that_does_not_start_is_incomplete_and_still_leaves_run_json_and_junit(tmp_path):
+    proc, run = certify(tmp_path, "--iut", "jsonl:/nonexistent/iut")
+    assert proc.returncode == 4 and "cannot start the IUT command" in proc.stderr
+    jsonschema.validate(run, SCHEMA)
+    assert run["complete"] is False and run["verdicts"]["overall"]["certification"] == "INCOMPLETE"
+    junit = (tmp_path / "out" / "junit.xml").read_text()
+    assert 'failures="1"' in junit and "cannot start the IUT command" in junit
+
+
+def test_a_vector_folder_with_no_cases_is_a_usage_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc, run = certify(tmp_path, vectors=empty)
+    assert proc.returncode == 2 and "no vector cases" in proc.stderr and run is None
 
 
 @pytest.mark.slow   # the plugin-level behaviour is in test_plugin.py; this is the certify exit code

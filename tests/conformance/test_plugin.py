@@ -36,9 +36,10 @@ def test_select_by_rule_marker_and_by_profile_keyword():
         "test_mutation[ascii]", "test_mutation[japanese]", "test_vector[conf-fixture/17]"]
     # --qri-profile filters the vectors; the EMV codec property and mutation tests always run
     assert sorted(collect("--qri-profile", "jpqr")) == ["test_differential_parse", "test_differential_validate",
-                                                    "test_mutation[ascii]",
+                                                    "test_hostile_inputs", "test_mutation[ascii]",
                                                     "test_mutation[japanese]", "test_roundtrip",
-                                                    "test_vector[conf-fixture/17]"]
+                                                    "test_vector[conf-fixture/17]", "test_wire",
+                                                    "test_worst_case_inputs"]
 
 
 def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
@@ -51,7 +52,7 @@ def test_xdist_workers_merge_one_record_with_expected_failures(tmp_path):
     proc, run = run_suite(tmp_path, "-n", "2", "--qri-iut", spec, "--qri-timeout", "1", "--qri-expected-failures", str(xfail))
     assert proc.returncode == 1, proc.stdout[-2000:]
     by_id = {t["id"]: t for t in run["tests"]}
-    assert len(by_id) == len(run["tests"]) == 22 and run["complete"]
+    assert len(by_id) == len(run["tests"]) == 25 and run["complete"]   # 17 vectors, 5 property/mutation, 3 robustness
     assert run["iut"]["adapter"] == "jsonl" and run["iut"]["name"] == "buggy-example"
     assert by_id["conf-fixture/3"]["status"] == "expected-failure"
     assert by_id["conf-fixture/3"]["expectedFailure"] == "duplicates accepted until v2"
