@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from qrinterop.errors import QrInteropError
-from qrinterop.paths import ROOT
+from qrinterop.paths import ALLURE_CACHE
 from qrinterop.reports.allure_support import allure3_categories
 
 ALLURE_PACKAGE = "allure@3"
@@ -36,7 +36,7 @@ class AllureUnavailable(QrInteropError):
 
 
 def default_cache_dir() -> Path:
-    return Path(os.environ.get("QRINTEROP_ALLURE_CACHE") or ROOT / "reports" / ".allure-node")
+    return Path(os.environ.get("QRINTEROP_ALLURE_CACHE") or ALLURE_CACHE)
 
 
 def _run(cmd: list[str], *, cwd: Path, timeout: float, what: str) -> subprocess.CompletedProcess[str]:
@@ -109,18 +109,51 @@ def _find_cli(cache: Path) -> Path:
     return (pkg.parent / rel) if isinstance(rel, str) else pkg.parent / "cli.js"
 
 
+HISTORY_FILE = "history.jsonl"
+HISTORY_LIMIT = 50
+# The test tree: part -> profile (or wallet) -> rule, the labels the conformance plugin sets.
+TREE = ["epic", "feature", "story"]
+
+
+def default_history_dir(report_dir: Path) -> Path | None:
+    """Where Allure's history is carried between runs: $QRINTEROP_ALLURE_HISTORY (a folder; 0/off:
+    no history), else `history/` beside the output folder — `reports/history/` for certify's
+    default `reports/out/`. Kept outside the output folder, which each run replaces."""
+    env = os.environ.get("QRINTEROP_ALLURE_HISTORY")
+    if env is not None and env.strip().lower() in ("", "0", "no", "off", "false"):
+        return None
+    return Path(env) if env else Path(report_dir).resolve().parent.parent / "history"
+
+
+def _history_file(history_dir: Path) -> Path:
+    history_dir.mkdir(parents=True, exist_ok=True)
+    ignore = history_dir / ".gitignore"
+    if not ignore.exists():  # run history is local state, never a file to commit
+        ignore.write_text("# written by qrinterop: Allure history of local runs\n*\n", encoding="utf-8")
+    return history_dir / HISTORY_FILE
+
+
 def generate(results_dir: Path, report_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S,
-             cache_dir: Path | None = None, report_name: str = "qrinterop conformance") -> Path:
-    """Write the Allure HTML report of `results_dir` into `report_dir`; returns its index.html."""
+             cache_dir: Path | None = None, report_name: str = "qrinterop conformance",
+             history_dir: Path | None = None, run_name: str | None = None) -> Path:
+    """Write the Allure HTML report of `results_dir` into `report_dir`; returns its index.html.
+
+    The tree groups tests part -> profile -> rule; each run appends one line to
+    `history_dir/history.jsonl` (default `default_history_dir`), from which Allure draws its
+    trend charts ("Status dynamics") and each test's history across runs."""
     results_dir, report_dir = Path(results_dir).resolve(), Path(report_dir).resolve()
     if not results_dir.is_dir():
         raise AllureUnavailable(f"{results_dir}: no such allure-results folder")
     node = check_node()
     cache = (cache_dir or default_cache_dir()).resolve()
     cli = ensure_allure(cache, timeout)
-    config = {"name": report_name, "output": str(report_dir),
-              "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name}}},
+    history = history_dir if history_dir is not None else default_history_dir(report_dir)
+    name = f"{report_name}: {run_name}" if run_name else report_name
+    config = {"name": name, "output": str(report_dir),
+              "plugins": {"awesome": {"options": {"singleFile": True, "reportName": name, "groupBy": TREE}}},
               "categories": allure3_categories()}
+    if history is not None:
+        config.update(historyPath=str(_history_file(Path(history).resolve())), historyLimit=HISTORY_LIMIT)
     if report_dir.exists():
         shutil.rmtree(report_dir)  # a stale multi-file report would sit next to the new one
     with tempfile.TemporaryDirectory(prefix="qrinterop-allure-") as tmp:

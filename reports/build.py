@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from qrinterop.paths import REPORTS_OUT, VECTORS_DIR
-from qrinterop.reports import allure_html
-from qrinterop.reports.allure_support import render_categories, render_environment
+from qrinterop.reports import allure_html, robustness as robustness_file
+from qrinterop.reports.allure_support import render_categories, render_environment, tidy_container
 from qrinterop.reports.certification import build_certification
 from qrinterop.reports.html import render_html
 from qrinterop.reports.junit import render_junit
-from qrinterop.reports.markdown import render_markdown
+from qrinterop.reports.markdown import render_markdown, verdict_line
 from qrinterop.reports.record import load_run_record
 from qrinterop.reports.redact import redact, redact_text
+from qrinterop.reports.summary import render_summary_md
 
 IMAGE_LIMIT_BYTES = 2_000_000
 
@@ -53,7 +54,8 @@ TEXT_SUFFIXES = (".json", ".txt", ".xml", ".properties", ".csv", ".log", ".html"
 
 
 def scrub_allure_results(results: Path) -> list[Path]:
-    """Redact the text files allure-pytest wrote (results and attachments) in place; returns the
+    """Redact the text files allure-pytest wrote (results and attachments) in place, and drop the
+    `fixture::<lambda>` teardown steps it records for pytest's own finalizers; returns the
     files that changed. The suite redacts its run record, but its Allure attachments are written
     by another path; this is the last gate before they go into the HTML report."""
     changed = []
@@ -67,7 +69,8 @@ def scrub_allure_results(results: Path) -> list[Path]:
         if path.suffix.lower() == ".json" and _is_json(text):
             data = json.loads(text)
             cleaned = redact(data)
-            if cleaned == data:
+            tidied = path.name.endswith("-container.json") and isinstance(cleaned, dict) and tidy_container(cleaned)
+            if cleaned == data and not tidied:
                 continue
             new = json.dumps(cleaned, ensure_ascii=False)
         else:
@@ -95,11 +98,19 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _off(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("0", "no", "off", "false")
+
+
 def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, base_dir: Path | None = None,
-                  allure: bool = True, allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
-    """certification.{json,md,html}, junit.xml, allure-results/{environment.properties,categories.json},
-    and with `allure` (the default) allure-report/ when allure-results/ holds test results (written
-    by allure-pytest during `qrinterop certify`) and Node is there; otherwise a note says why not."""
+                  allure: bool = True, allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S,
+                  robustness: Mapping[str, Any] | None = None, history_dir: Path | None = None) -> BuiltReports:
+    """certification.{json,md,html}, summary.md, junit.xml,
+    allure-results/{environment.properties,categories.json}, and with `allure` (the default)
+    allure-report/ when allure-results/ holds test results (written by allure-pytest during
+    `qrinterop certify`) and Node is there; otherwise a note says why not. `robustness` is
+    robustness.json's content (the IUT's image robustness curves), drawn in the HTML when given;
+    `history_dir` is where Allure's history is carried between runs (default: allure_html's)."""
     out = Path(out_dir or REPORTS_OUT)
     record = redact(record)
     doc = redact(build_certification(record))
@@ -109,7 +120,8 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
     files = [
         _write(out / "certification.json", json.dumps(doc, ensure_ascii=False, indent=2) + "\n"),
         _write(out / "certification.md", redact_text(render_markdown(doc))),
-        _write(out / "certification.html", redact_text(render_html(doc, image_loader(search)))),
+        _write(out / "certification.html", redact_text(render_html(doc, image_loader(search), robustness))),
+        _write(out / "summary.md", redact_text(render_summary_md(doc, verdict_line(doc)))),
         _write(out / "junit.xml", redact_text(render_junit(record))),
         _write(out / "allure-results" / "environment.properties", redact_text(render_environment(record))),
         _write(out / "allure-results" / "categories.json", render_categories()),
@@ -117,7 +129,7 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
     built = BuiltReports(out, files, doc)
     scrub_allure_results(out / "allure-results")
     results = out / "allure-results"
-    if allure and os.environ.get("QRINTEROP_ALLURE_HTML", "").lower() in ("0", "no", "off", "false"):
+    if allure and _off("QRINTEROP_ALLURE_HTML"):
         built.notes.append("no Allure HTML report: QRINTEROP_ALLURE_HTML is off")
     elif allure and not any(results.glob("*-result.json")):
         built.notes.append("no Allure HTML report: allure-results/ holds no test results "
@@ -125,15 +137,38 @@ def write_reports(record: Mapping[str, Any], out_dir: Path | None = None, *, bas
     elif allure:
         try:
             built.allure_report = allure_html.generate(out / "allure-results", out / "allure-report",
-                                                       timeout=allure_timeout)
+                                                       timeout=allure_timeout, history_dir=history_dir,
+                                                       run_name=run_label(record))
         except allure_html.AllureUnavailable as exc:
             built.notes.append(f"no Allure HTML report: {exc}")
     return built
 
 
+def run_label(record: Mapping[str, Any]) -> str:
+    iut = record.get("iut") or {}
+    return f"{iut.get('name') or 'IUT'} {iut.get('version') or ''} — {record.get('startedAt') or ''}".strip()
+
+
 def build_reports(run_json: Path, out_dir: Path | None = None, *, allure: bool = True,
-                  allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S) -> BuiltReports:
+                  allure_timeout: float = allure_html.DEFAULT_TIMEOUT_S, measure_robustness: bool = True,
+                  history_dir: Path | None = None) -> BuiltReports:
+    """Every report of the run record at `run_json`. When the IUT renders or decodes images and
+    no robustness.json lies next to the run record, `measure_robustness` (certify's default)
+    opens the IUT again to measure its curves (a few seconds; QRINTEROP_ROBUSTNESS=0 skips it)."""
     run_json = Path(run_json)
     record = load_run_record(run_json)
-    return write_reports(record, out_dir or run_json.parent, base_dir=run_json.parent, allure=allure,
-                         allure_timeout=allure_timeout)
+    out = Path(out_dir or run_json.parent)
+    curves = robustness_file.load(run_json.parent) or robustness_file.load(out)
+    notes = []
+    if curves is None and measure_robustness and robustness_file.wants_robustness(record) \
+            and not _off("QRINTEROP_ROBUSTNESS") and (record.get("iut") or {}).get("spec"):
+        try:
+            curves = robustness_file.measure(record["iut"]["spec"])
+            out.mkdir(parents=True, exist_ok=True)
+            robustness_file.write(curves, out)
+        except Exception as exc:  # a curve we could not draw must not cost the other reports
+            notes.append(f"no image robustness curves: {type(exc).__name__}: {exc}")
+    built = write_reports(record, out, base_dir=run_json.parent, allure=allure, allure_timeout=allure_timeout,
+                          robustness=curves, history_dir=history_dir)
+    built.notes[:0] = notes
+    return built

@@ -21,11 +21,18 @@ import segno
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = FIXTURES / "reference-run.json"
 BUGGY = FIXTURES / "buggy-run.json"
+# A real run of the buggy example IUT (all 480-odd tests), for layout checks at full size:
+#   qrinterop certify --iut "jsonl:python examples/iut/buggy/buggy_iut.py" --out /tmp/b --no-reports
+#   gzip -9 -c /tmp/b/run.json > tests/reports/fixtures/buggy-example-run.json.gz
+BUGGY_EXAMPLE = FIXTURES / "buggy-example-run.json.gz"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]
 
 
 def load(path: Path = BUGGY) -> dict[str, Any]:
+    if path.suffix == ".gz":
+        import gzip
+        return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -10,21 +10,52 @@ from qrinterop.cli import main
 from qrinterop.reports import allure_html
 
 
-def test_diff_lists_rules_that_got_worse_and_exits_1(capsys):
-    assert main(["report", "diff", str(REFERENCE), str(BUGGY)]) == 1
-    out = capsys.readouterr().out
-    assert "mpm.crc.mismatch" in out and "pass -> fail  (worse)" in out
-    assert "mpm.pfi.first" in out and "pass -> expected-failure" in out
-    assert "10 rule(s) changed verdict; 10 got worse" in out
+def test_diff_lists_regressions_first_with_counts_and_exits_1(capsys):
+    assert main(["report", "diff", str(REFERENCE), str(BUGGY), "--color", "never"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    regressions = [l.split()[0] for l in out[1:7]]
+    assert out[0] == "Regressions: rules that fail now and did not before (6):"
+    assert regressions == sorted(regressions) and "mpm.crc.mismatch" in regressions
+    assert all("pass -> fail" in l for l in out[1:7])
+    assert out[7] == "Other changes for the worse (4):"
+    assert any("mpm.pfi.first" in l and "pass -> expected-failure" in l for l in out[8:12])
+    assert out[-1] == ("10 rule(s) changed verdict: 6 regression(s), 0 fix(es), 4 other worse, "
+                       "0 other better, 0 other")
 
 
-def test_diff_better_or_equal_exits_0(capsys):
+def test_diff_without_regression_exits_0_unless_fail_on_worse(tmp_path, capsys):
+    record = load(REFERENCE)
+    case_by_id(record, "mpm-tlv/9").update(status="skipped", category="not-implemented",
+                                            message="not implemented: the IUT does not declare 'validate'")
+    later = write_run(tmp_path / "b", record)
+    assert main(["report", "diff", str(REFERENCE), str(later), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["counts"]["regression"] == 0 and result["counts"]["worse"] == 1 and result["worse"] is True
+    assert main(["report", "diff", str(REFERENCE), str(later), "--fail-on", "worse"]) == 1
+
+
+def test_diff_fixes_come_after_regressions(capsys):
     assert main(["report", "diff", str(BUGGY), str(REFERENCE), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["worse"] is False
-    assert {c["direction"] for c in result["changes"]} == {"better"}
+    kinds = [c["kind"] for c in result["changes"]]
+    assert kinds[:6] == ["fix"] * 6 and result["counts"]["fix"] == 6 and result["regressed"] is False
     assert main(["report", "diff", str(REFERENCE), str(REFERENCE)]) == 0
     assert "no rule changed verdict" in capsys.readouterr().out
+
+
+def test_diff_groups_many_other_changes_by_transition(tmp_path, capsys):
+    """A dropped profile (dozens of pass -> not-implemented) is one line, not dozens."""
+    record = load(REFERENCE)
+    for t in record["tests"]:
+        if t["status"] == "passed" and t.get("feature") == "emv" and "mpm.crc.mismatch" not in t["rules"]:
+            t.update(status="skipped", category="not-implemented", message="not implemented")
+    later = write_run(tmp_path / "b", record)
+    assert main(["report", "diff", str(REFERENCE), str(later), "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    moved = [l for l in out.splitlines() if "-v lists them" in l]
+    assert len(moved) == 1 and moved[0].lstrip().startswith("pass -> not-implemented:")
+    assert main(["report", "diff", str(REFERENCE), str(later), "-v", "--color", "never"]) == 0
+    assert "-v lists them" not in capsys.readouterr().out
 
 
 def test_diff_accepts_certification_json_and_a_single_regression(tmp_path, capsys):
@@ -36,15 +67,15 @@ def test_diff_accepts_certification_json_and_a_single_regression(tmp_path, capsy
     capsys.readouterr()
     assert main(["report", "diff", str(tmp_path / "ref" / "certification.json"), str(run_b)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["mpm.tlv.duplicate", "pass", "->", "fail", "(worse)"]
-    assert len(lines) == 2
+    assert lines[1].split() == ["mpm.tlv.duplicate", "pass", "->", "fail", "(MUST,", "emv)"]
+    assert len(lines) == 3
 
 
 def test_build_writes_reports_and_exits_with_the_verdict(tmp_path, capsys):
     run = write_run(tmp_path / "run", load(BUGGY))
     assert main(["report", "build", str(run), "-o", str(tmp_path / "out"), "--json"]) == 1
     result = json.loads(capsys.readouterr().out)
-    assert result["verdict"] == "FAIL" and len(result["files"]) == 6
+    assert result["verdict"] == "FAIL" and len(result["files"]) == 7
     assert (tmp_path / "out" / "certification.html").is_file()
 
 

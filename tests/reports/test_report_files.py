@@ -15,7 +15,7 @@ from qrinterop.reports.allure_support import categories, environment
 from qrinterop.reports.build import build_reports
 from qrinterop.reports.record import check, load_run_record
 
-REPORT_FILES = ("certification.json", "certification.md", "certification.html", "junit.xml",
+REPORT_FILES = ("certification.json", "certification.md", "certification.html", "summary.md", "junit.xml",
                 "allure-results/environment.properties", "allure-results/categories.json")
 
 
@@ -114,7 +114,7 @@ def test_html_is_self_contained_with_inline_svg_plot_and_embedded_image(buggy_ou
             else:
                 assert value.startswith("#"), f"<{tag} href={value}> leaves the file"
     assert "@import" not in html and "url(" not in html
-    assert html.count("<svg") == 1 and "Pass rate per rule group" in html
+    assert html.count("<svg") == 2 and 'id="profile-verdicts"' in html and "Pass rate per rule group" in html
     assert "<rect" in html and "mpm.crc" in html
     text = " ".join(parser.text)
     assert "Overall verdict: FAIL" in text and "UTF-8 read as Latin-1" in text
