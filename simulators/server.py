@@ -55,7 +55,7 @@ async def _json_http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"sim_error": f"{request.method} {request.url.path}: {detail}"}, status_code=status)
 
 
-def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
+def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> "SimulatorApp":
     state: dict[str, httpx.AsyncClient] = {}
 
     async def read_body(request: Request) -> bytes:
@@ -114,8 +114,27 @@ def create_app(sim: Simulator, *, deliver_webhooks: bool = True) -> Starlette:
             task.cancel()
             await state["client"].aclose()
 
-    return Starlette(routes=[Route("/{path:path}", _AnyMethod(endpoint))], lifespan=lifespan,
-                     exception_handlers={HTTPException: _json_http_error})
+    app = Starlette(routes=[Route("/{path:path}", _AnyMethod(endpoint))], lifespan=lifespan,
+                    exception_handlers={HTTPException: _json_http_error})
+    return SimulatorApp(app, _AnyMethod(endpoint))
+
+
+class SimulatorApp:
+    """Every HTTP request goes straight to the simulator — whatever its path holds (starlette's
+    router does not match a path with a newline in it and would answer 404 itself); lifespan
+    events (start and stop the background task) go to the starlette app."""
+
+    def __init__(self, app: Starlette, endpoint: _AnyMethod) -> None:
+        self.app, self.endpoint = app, endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    def __getattr__(self, name: str) -> object:     # router, state, …: the starlette app's
+        return getattr(self.app, name)
 
 
 def run(sim: Simulator, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning") -> None:
