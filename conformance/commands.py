@@ -48,6 +48,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-reports", action="store_true", help="write run.json, junit.xml and allure-results only "
                    "(skip the certification summary and the Allure HTML)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print the table of every rule, not only what failed and the verdict")
+    p.add_argument("--color", "--colour", dest="color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the summary: auto (default) = on a terminal and NO_COLOR unset")
     p.add_argument("--shard", default=None, metavar="I/N", help="run only shard I of N (a deterministic split "
                    "of the tests, qrinterop.shard); join the shards' run.json with `qrinterop report merge`")
     p.set_defaults(func=certify)
@@ -94,7 +98,7 @@ def certify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**summary, "out": str(plan["out"]), "reports": reports_note}, ensure_ascii=False, indent=1))
     else:
-        print_summary(summary, sys.stdout)
+        print_summary(summary, sys.stdout, verbose=args.verbose, colour=args.color)
         print(f"\nrun record: {run_json}\n{reports_note}")
     return int(overall["exitCode"])     # the one verdict model decides: 0 / 1 / 4
 
@@ -270,49 +274,25 @@ class Progress:
 
 # ---- summary ------------------------------------------------------------------------------
 
-def summarise(record: Any) -> dict[str, Any]:
-    from qrinterop.runrecord import must_rules_pass, rule_verdicts, tests_by_status
-    verdicts = rule_verdicts(record)
-    levels = {r["id"]: r.get("level", "MUST") for r in record.rules}
-    rows = []
-    for rule, verdict in verdicts.items():
-        tests = [t for t in record.tests if rule in t.rules]
-        counts = tests_by_status(tests)
-        first = next((t for t in tests if t.status == "failed"), None) or \
-            next((t for t in tests if t.status in ("warning", "expected-failure")), None)
-        rows.append({"rule": rule, "level": levels.get(rule, "MUST"), "verdict": verdict, "counts": counts,
-                     "first": {"test": first.id, "message": first.message} if first else None})
-    order = {"fail": 0, "expected-failure": 1, "warning": 2, "not-implemented": 3, "pass": 4}
-    rows.sort(key=lambda r: (order.get(r["verdict"], 5), r["rule"]))
-    failing = [r["rule"] for r in rows if r["verdict"] == "fail" and r["level"] == "MUST"]
-    certified = record.complete and must_rules_pass(record) and \
-        any(r["verdict"] == "pass" and r["level"] == "MUST" for r in rows)
-    return {"certified": certified, "complete": record.complete, "iut": record.iut,
-            "tests": tests_by_status(record.tests), "failingMustRules": failing, "rules": rows}
+class Summary(dict):
+    """The JSON summary `--json` prints, with the certification document it came from kept
+    beside it (`.document`) for the console renderer."""
+    document: dict[str, Any]
 
 
-def print_summary(summary: dict[str, Any], out: TextIO) -> None:
-    out.write(f"{'rule':34} {'level':6} {'verdict':16} {'pass':>5} {'fail':>5} {'warn':>5} {'skip':>5} {'xfail':>5}\n")
-    for row in summary["rules"]:
-        c = row["counts"]
-        out.write(f"{row['rule']:34} {row['level']:6} {row['verdict']:16} {c['passed']:5} {c['failed']:5} "
-                  f"{c['warning']:5} {c['skipped']:5} {c['expected-failure']:5}\n")
-        if row["first"] and row["verdict"] != "pass":
-            out.write(f"    {row['first']['test']}: {_clip(row['first']['message'] or '', 150)}\n")
-    t = summary["tests"]
-    out.write(f"\ntests: {t['passed']} passed, {t['failed']} failed, {t['warning']} warning, "
-              f"{t['skipped']} skipped, {t['expected-failure']} expected-failure\n")
-    iut = summary["iut"]
-    who = f"{iut.get('name')} {iut.get('version')} ({iut.get('spec')})"
-    if not summary["complete"]:
-        out.write(f"INCOMPLETE: the run was interrupted; {who} is not certified\n")
-    elif summary["certified"]:
-        out.write(f"CERTIFIED: every MUST rule passes for {who}\n")
-    elif summary["failingMustRules"]:
-        out.write(f"NOT CERTIFIED: {len(summary['failingMustRules'])} MUST rule(s) fail for {who}: "
-                  f"{', '.join(summary['failingMustRules'])}\n")
-    else:
-        out.write(f"NOT CERTIFIED: no MUST rule was tested for {who}\n")
+def summarise(record: Any) -> Summary:
+    """The run's certification document (the one verdict model), as certify reports it."""
+    from qrinterop.reports.certification import build_certification
+    from qrinterop.reports.console import summary_of
+    doc = build_certification(record.to_dict() if hasattr(record, "to_dict") else record)
+    summary = Summary(summary_of(doc))
+    summary.document = doc
+    return summary
+
+
+def print_summary(summary: Summary, out: TextIO, verbose: bool = False, colour: str = "auto") -> None:
+    from qrinterop.reports.console import write_console
+    write_console(summary.document, out, verbose=verbose, colour=colour)
 
 
 def _clip(text: str, limit: int) -> str:
