@@ -168,6 +168,10 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
         built, refused = reference_build(objects_in, mode)
         result = VALID if built is not None else INVALID
         _check(case, result, refused, group.profile)
+        if built is not None and built != payload and "OutOfOrder" in case.flags and mode == "mpm":
+            # objects given out of order: the expected payload is the builder's (00 moved first)
+            payload = built
+            test["payload"], test["payloadHex"] = built, built.encode("utf-8").hex()
         if built is not None and built != payload:
             raise CaseMismatch(f"the reference builds {built!r}, the generator wrote {payload!r}")
         test["objects"] = objects_in
@@ -183,6 +187,10 @@ def evaluate(case: Case, group: Group, tc_id: int, image_writer=None) -> dict[st
         expected = {"payload": payload}
     elif group.operation == "parse":
         result = VALID if objects is not None else INVALID
+        if objects is not None and mode == "mpm" and "mpm.crc.mismatch" in reference_verdict(payload, "emv")[1]:
+            # Structurally sound, wrong CRC: a parser may check the CRC (many real codecs do) or leave
+            # it to validation — either answer is allowed; a tree it returns must still be right.
+            result, structural = ACCEPTABLE, ["mpm.crc.mismatch"]
         _check(case, result, structural, group.profile)
         test["rules"] = structural if result != VALID else sorted(set(case.rules))
         expected = {"objects": objects} if objects is not None else {"errors": structural}

@@ -90,6 +90,8 @@ FLAGS: dict[str, dict] = {
     "PfiNotFirst": _f("MISSING_STEP", "ID 00 not the first object", "EMV MPM §4.6.1.1"),
     "CrcNotLast": _f("MISSING_STEP", "ID 63 not the last object; readers that locate the CRC by position "
                      "('last 4 characters') or by search disagree", "EMV MPM §4.6.1.2"),
+    "SignificantSpaces": _f("EDGE_CASE", "leading or trailing spaces inside a value: they are part of the value "
+                            "(LEN counts them); a reader or builder must not trim them"),
     "TrailingData": _f("LENIENT_PARSING", "characters after the CRC's value (a newline from a scanner, padding)",
                        "EMV MPM §4.6.1.2"),
     "Truncated": _f("LENIENT_PARSING", "a declared length runs past the end of the payload or template"),

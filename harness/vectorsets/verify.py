@@ -135,6 +135,8 @@ def _check_case(file: str, group: dict, test: dict, root: Path) -> list[Problem]
     elif operation == "parse":
         objects, structural = parse_tree(test["payload"], mode)
         result = "valid" if objects is not None else "invalid"
+        if objects is not None and mode == "mpm" and "mpm.crc.mismatch" in reference_verdict(test["payload"], "emv")[1]:
+            result = "acceptable"     # sound structure, wrong CRC: either parse answer (evaluate.py)
         if result != test["result"]:
             out.append(Problem(file, tc, f"result {test['result']!r} contradicts the reference parser ({result!r}"
                                          f"{', ' + str(structural) if structural else ''})"))
