@@ -295,11 +295,6 @@ def print_summary(summary: Summary, out: TextIO, verbose: bool = False, colour: 
     write_console(summary.document, out, verbose=verbose, colour=colour)
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _build_reports(run_json: Path, out: Path) -> str:
     from qrinterop.reports.build import build_reports
     try:
