@@ -39,7 +39,7 @@ def test_validate(profile, test):
 @pytest.mark.parametrize("profile,test", list(_cases("parse")))
 def test_parse(profile, test):
     mode = "cpm" if profile == "cpm" else "mpm"
-    if test["result"] == "valid":
+    if test["result"] in ("valid", "acceptable"):   # acceptable (wrong CRC): the reference's choice is to read it
         assert IUT.parse(test["payload"], mode=mode)["objects"] == test["expected"]["objects"]
     else:
         with pytest.raises(QrInteropError) as caught:
