@@ -41,6 +41,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", default=None, help="output directory (default: reports/out)")
     p.add_argument("--expected-failures", default=None, metavar="FILE",
                    help="JSON {rule-or-vector-id: reason} of known deviations")
+    p.add_argument("--error-codes", default=None, metavar="FILE",
+                   help="JSON {IUT error code: catalogue rule id}: read the IUT's own error codes as rule ids")
     p.add_argument("-n", "--workers", type=_workers, default="0", metavar="N",
                    help="pytest-xdist workers: a number or 'auto' (0: one process)")
     p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per-request IUT timeout (jsonl, http)")
@@ -129,6 +131,9 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
     if args.expected_failures:
         from qrinterop.plugin import load_expected_failures
         load_expected_failures(args.expected_failures)          # UsageError: missing, not JSON, wrong shape
+    if getattr(args, "error_codes", None):
+        from qrinterop.plugin import load_error_codes
+        load_error_codes(args.error_codes)                      # UsageError: missing, not JSON, wrong shape
     out = Path(args.out) if args.out else default_out
     out.mkdir(parents=True, exist_ok=True)
     return {"spec": spec, "vectors": vectors, "profiles": profiles, "out": out,
@@ -192,6 +197,11 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
         argv += ["-p", "qrinterop.shard", "--qri-shard", args.shard]
     if args.workers not in ("0", 0):
         argv += ["-n", str(args.workers)]
+    if getattr(args, "error_codes", None):
+        # The plugin reads the mapping from the environment until the pytest11 entry point declares
+        # --qri-error-codes; xdist workers inherit it.
+        from qrinterop.plugin import ERROR_CODES_ENV
+        os.environ[ERROR_CODES_ENV] = str(Path(args.error_codes).resolve())
     progress = Progress(_real_stderr())
     # CI cancels with SIGTERM: treat it like Ctrl-C, so pytest ends the session and the plugin
     # writes run.json with complete: false instead of the process dying mid-write.

@@ -320,19 +320,31 @@ def build_finding(built: str, expected_payload: str | None, violations: Sequence
 
 
 def rejection_finding(payload: str | None, reported: Sequence[str]) -> Finding | None:
-    """A valid payload with non-ASCII text rejected for a TLV structure error (or for no stated
-    reason) that a byte-counting reader would hit: LEN counted in UTF-8 bytes, not characters."""
+    """A valid payload with non-ASCII text rejected for a TLV structure error that a byte-counting
+    reader would hit: LEN counted in UTF-8 bytes, not characters."""
     if not payload or payload.isascii():
         return None
     structural = {"mpm.tlv.id", "mpm.tlv.length", "mpm.tlv.truncated", "mpm.tlv.empty", "mpm.tlv.duplicate",
                   "mpm.crc.present", "mpm.order.crc_last"}
-    if reported and not set(reported) <= structural:
-        return None
+    if not set(reported) & structural:
+        return None       # no stated structural reason: no evidence for the length unit
     if _tlv_bytes_ok(payload.encode("utf-8"), 0):
         return None       # it reads fine by bytes too: not the cause
-    said = f" (it reports {', '.join(reported)})" if reported else ""
+    said = f" (it reports {', '.join(reported)})"
     return Finding((LENGTH_RULE,), DIAGNOSIS, f"a valid payload with non-ASCII text is rejected as malformed{said}: "
                    "LEN counted in UTF-8 bytes, not characters", "wrong-verdict")
+
+
+def accepted_by_bytes(payload: str | None, missed: Sequence[str]) -> Finding | None:
+    """An invalid payload with non-ASCII text, accepted, that is well-formed only when LEN counts
+    UTF-8 bytes (a byte-counting generator's output): the IUT counts bytes too."""
+    if not payload or payload.isascii() or not _tlv_bytes_ok(payload.encode("utf-8"), 0):
+        return None
+    if not set(missed) & {"mpm.tlv.length", "mpm.tlv.truncated", "mpm.tlv.id", "mpm.crc.present",
+                          "mpm.order.crc_last", "mpm.crc.mismatch"}:
+        return None
+    return Finding((LENGTH_RULE,), DIAGNOSIS, "accepted a payload that is well-formed only if LEN counts UTF-8 "
+                   "bytes: it counts bytes, not characters", "wrong-verdict")
 
 
 # ---- the attribution entry point -------------------------------------------------------------

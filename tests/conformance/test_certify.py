@@ -210,3 +210,48 @@ def test_malformed_vector_file_is_a_usage_error_naming_file_and_field(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == 2
     assert "broken.json" in proc.stderr and "result 'maybe'" in proc.stderr
+
+
+OWN_CODES_IUT = '''
+import sys
+from qrinterop.iut.python_iut import PythonIut
+from qrinterop.iut.reference import ReferenceIut
+from qrinterop.iut.serve import serve_jsonl
+
+CODES = {"mpm.tlv.duplicate": "E_DUP", "mpm.tlv.truncated": "E_SHORT", "mpm.tlv.length": "E_LEN",
+         "mpm.tlv.id": "E_ID", "mpm.tlv.empty": "E_EMPTY", "mpm.payload.utf8": "E_UTF8"}
+
+class OwnCodes(ReferenceIut):
+    """The reference, answering parse errors with its own error codes (as most codecs do)."""
+    def parse(self, payload, mode="mpm"):
+        try:
+            return super().parse(payload, mode)
+        except Exception as exc:
+            exc.rule = CODES.get(getattr(exc, "rule", ""), "E_OTHER")
+            raise
+
+serve_jsonl(PythonIut("python:own", obj=OwnCodes()), sys.stdin, sys.stdout)
+'''
+
+
+def test_an_iut_with_its_own_error_codes_is_noted_until_mapped(tmp_path):
+    script = tmp_path / "own_codes.py"
+    script.write_text(OWN_CODES_IUT)
+    spec = f"jsonl:{sys.executable} {script}"
+    _, run = certify(tmp_path / "plain", "--iut", spec)
+    noted = [t for t in run["tests"] if any("unknown error code" in w for w in t.get("warnings") or [])]
+    assert noted and all(t["status"] == "passed" for t in noted)       # a right rejection, noted
+    codes = tmp_path / "codes.json"
+    codes.write_text(json.dumps({"E_DUP": "mpm.tlv.duplicate", "E_SHORT": "mpm.tlv.truncated",
+                                 "E_LEN": "mpm.tlv.length", "E_ID": "mpm.tlv.id", "E_EMPTY": "mpm.tlv.empty",
+                                 "E_UTF8": "mpm.payload.utf8"}))
+    _, mapped = certify(tmp_path / "mapped", "--iut", spec, "--error-codes", str(codes))
+    assert mapped["errorCodesFile"] == str(codes.resolve())
+    assert not [t for t in mapped["tests"] if any("unknown error code" in w for w in t.get("warnings") or [])]
+
+
+def test_a_bad_error_codes_file_is_a_usage_error(tmp_path):
+    bad = tmp_path / "codes.json"
+    bad.write_text("[1, 2]")
+    proc, _ = certify(tmp_path, "--error-codes", str(bad))
+    assert proc.returncode == 2 and "error-codes file" in proc.stderr
