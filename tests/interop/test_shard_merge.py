@@ -27,11 +27,18 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def _certify(out: Path, *extra: str) -> dict:
-    done = _cli("certify", "--iut", BUGGY, "--profile", "emv", "--timeout", "1", "--examples", "2",
-                "--no-reports", "--out", str(out), *extra)
-    assert done.returncode not in (0, 2, 3), done.stderr[-2000:]     # the buggy IUT never certifies
-    return json.loads((out / "run.json").read_text(encoding="utf-8"))
+def _certify_all(runs: dict[Path, tuple[str, ...]]) -> list[dict]:
+    """Certify the buggy IUT once per output folder, all at once (as a CI fleet would)."""
+    base = [sys.executable, "-m", "qrinterop.cli", "certify", "--iut", BUGGY, "--profile", "emv", "--timeout", "1",
+            "--examples", "2", "--no-reports"]
+    procs = [(out, subprocess.Popen([*base, "--out", str(out), *extra], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)) for out, extra in runs.items()]
+    records = []
+    for out, proc in procs:
+        _, err = proc.communicate(timeout=180)
+        assert proc.returncode not in (0, 2, 3), err[-2000:]          # the buggy IUT never certifies
+        records.append(json.loads((out / "run.json").read_text(encoding="utf-8")))
+    return records
 
 
 def _by_test(record: dict) -> dict[str, tuple]:
@@ -70,8 +77,7 @@ def test_merge_refuses_runs_of_different_iuts_and_overlapping_shards():
 
 
 def test_three_shards_merged_equal_one_run_count_for_count(tmp_path):
-    whole = _certify(tmp_path / "whole")
-    shards = [_certify(tmp_path / f"s{i}", "--shard", f"{i}/3") for i in (1, 2, 3)]
+    whole, *shards = _certify_all({tmp_path / "whole": (), **{tmp_path / f"s{i}": ("--shard", f"{i}/3") for i in (1, 2, 3)}})
     assert all(len(s["tests"]) < len(whole["tests"]) for s in shards)     # each shard ran a part only
     done = _cli("report", "merge", *(str(tmp_path / f"s{i}" / "run.json") for i in (1, 2, 3)),
                 "--out", str(tmp_path / "merged"), "--no-allure-html")
