@@ -53,7 +53,8 @@ def verdict_line(doc: Mapping[str, Any]) -> str:
     o = doc["overall"]
     failing = o["failingMustRules"]
     if o["verdict"] == "INCOMPLETE":
-        return (f"INCOMPLETE — the run was interrupted; what ran says {o['verdictSoFar']}"
+        because = "; ".join(o.get("incompleteBecause") or []) or "the run was interrupted"
+        return (f"INCOMPLETE — {because}; what ran says {o['verdictSoFar']}"
                 + (f" ({len(failing)} MUST rule(s) fail)" if failing else ""))
     if o["verdict"] == "FAIL":
         if failing:

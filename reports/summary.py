@@ -81,12 +81,14 @@ def first_sentence(text: str | None, limit: int = SENTENCE_LIMIT) -> str:
 
 def diagnosis(item: Mapping[str, Any] | None) -> str:
     """One sentence saying why: a rule's or a case's `diagnosis` (the model's attribution, when
-    the run record has it), else that of its first case, else the first sentence of the message."""
+    the run record has it: word for word, so every report says what run.json says), else that of
+    its first case, else the first sentence of the message (at most SENTENCE_LIMIT characters)."""
     if not item:
         return ""
     for source in (item, item.get("attribution") or {}):
         if isinstance(source, Mapping) and source.get("diagnosis"):
-            return first_sentence(str(source["diagnosis"]))
+            # verbatim (one line): the same words as run.json's `diagnosis`, in every report
+            return " ".join(str(source["diagnosis"]).split())
     cases = item.get("cases") or []
     if cases:
         return diagnosis(cases[0])

@@ -121,3 +121,54 @@ def test_real_allure_report_from_replayed_results(tmp_path):
     assert summary["stats"]["failed"] == 7 and summary["stats"]["total"] == 16
     names = {v["name"] for v in json.loads((index.parent / "test-results.json").read_text())["byId"].values()}
     assert "cpm-base64/5 (parse)" in names
+    # the history Allure draws its trends from: one line per run, beside the output folder
+    history = (tmp_path / "history" / "history.jsonl").read_text().splitlines()
+    assert len(history) == 1 and len(json.loads(history[0])["testResults"]) == 16
+    assert (tmp_path / "history" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+
+def test_allure_config_groups_part_profile_rule_and_carries_history(tmp_path, monkeypatch):
+    """The config handed to `allure generate`: the tree and the history file (no Node needed)."""
+    seen = {}
+
+    def fake_run(cmd, *, cwd, timeout, what):
+        seen["config"] = json.loads(Path(cmd[cmd.index("--config") + 1]).read_text())
+        out = Path(cmd[cmd.index("--output") + 1])
+        out.mkdir(parents=True)
+        (out / "index.html").write_text("<html></html>")
+        return allure_html.subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(allure_html, "check_node", lambda: "node")
+    monkeypatch.setattr(allure_html, "ensure_allure", lambda cache, timeout: Path("cli.js"))
+    monkeypatch.setattr(allure_html, "_run", fake_run)
+    monkeypatch.delenv("QRINTEROP_ALLURE_HISTORY", raising=False)
+    (tmp_path / "out" / "allure-results").mkdir(parents=True)
+    allure_html.generate(tmp_path / "out" / "allure-results", tmp_path / "out" / "allure-report", run_name="x 1")
+    config = seen["config"]
+    assert config["plugins"]["awesome"]["options"]["groupBy"] == ["epic", "feature", "story"]
+    assert config["historyPath"] == str(tmp_path / "history" / "history.jsonl")
+    assert config["name"] == "qrinterop conformance: x 1"
+    monkeypatch.setenv("QRINTEROP_ALLURE_HISTORY", "off")
+    allure_html.generate(tmp_path / "out" / "allure-results", tmp_path / "out" / "allure-report")
+    assert "historyPath" not in seen["config"]
+    allure_html.generate(tmp_path / "out" / "allure-results", tmp_path / "out" / "allure-report",
+                         history_dir=tmp_path / "ci-cache")
+    assert seen["config"]["historyPath"] == str(tmp_path / "ci-cache" / "history.jsonl")
+
+
+def test_lambda_teardown_steps_are_dropped_or_named(tmp_path):
+    from qrinterop.reports.allure_support import tidy_container
+    from qrinterop.reports.build import scrub_allure_results
+    container = {"uuid": "c1", "befores": [{"name": "iut", "status": "passed"}],
+                 "afters": [{"name": "iut::<lambda>", "status": "passed", "start": 1, "stop": 2},
+                            {"name": "vector_case::<lambda>", "status": "broken", "steps": [{"name": "x"}]},
+                            {"name": "close_iut", "status": "passed"}]}
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "c1-container.json").write_text(json.dumps(container))
+    assert scrub_allure_results(results) == [results / "c1-container.json"]
+    tidied = json.loads((results / "c1-container.json").read_text())
+    assert [a["name"] for a in tidied["afters"]] == ["tear down vector_case", "close_iut"]
+    assert tidied["befores"] == container["befores"]
+    assert tidy_container(tidied) is False   # nothing left to tidy

@@ -119,3 +119,16 @@ def test_report_without_a_subcommand_prints_help_and_exits_2(capsys):
 def test_report_allure_needs_a_folder_or_install(capsys):
     assert main(["report", "allure"]) == 2
     assert "give RESULTS_DIR" in capsys.readouterr().err
+
+
+def test_scan_of_a_code_readers_disagree_on_says_so_and_strict_exits_1(tmp_path, capsys):
+    """UTF-8 without an ECI: ZBar guesses Shift_JIS. scan exits 0 (it read the code) but says so on
+    stderr; --strict turns the disagreement into exit 1."""
+    code = tmp_path / "code.png"
+    assert main(["render", "000201010211520458125303392580 2JP5905カフェ東京6005TOKYO".replace(" ", ""),
+                 "-o", str(code), "--variant", "utf8"]) == 0
+    capsys.readouterr()
+    assert main(["scan", str(code), "--reader", "both"]) == 0
+    out, err = capsys.readouterr()
+    assert "readers DISAGREE" in out and "the readers DISAGREE" in err and "--strict" in err
+    assert main(["scan", str(code), "--reader", "both", "--strict"]) == 1

@@ -187,3 +187,27 @@ def test_reference_iut_robustness_is_measured_beside_the_reference_readers(tmp_p
     assert set(by_reader) == {"zxing", "opencv", "pyzbar", "IUT decode_image", "IUT render, read by zxing"}
     assert all(rates[0] == 1.0 for rates in by_reader.values())   # a clean code: everyone reads it
     assert by_reader["IUT decode_image"][1] == by_reader["zxing"][1] == 0.0  # σ = 4 px: nobody does
+
+
+def test_every_failure_in_run_json_has_the_evidence_and_the_words_the_page_shows(tmp_path):
+    """Teams that do not read Python read run.json: each failed test carries its evidence and the
+    diagnosis sentence, and the page prints that sentence word for word."""
+    from report_fixtures import BUGGY_EXAMPLE
+    record = load(BUGGY_EXAMPLE)
+    failed = [t for t in record["tests"] if t["status"] == "failed"]
+    assert failed
+    for t in failed:
+        ev = t.get("evidence") or {}
+        assert ev.get("payload") or ev.get("counterexample"), t["id"]
+        assert any(k in ev for k in ("actual", "stderr", "diff", "iutError")), t["id"]
+        assert t.get("diagnosis"), t["id"]
+    built = build_reports(write_run(tmp_path / "run", record), tmp_path / "out", allure=False)
+    html = (built.out_dir / "certification.html").read_text(encoding="utf-8")
+    parser = _Elements()
+    parser.feed(html)
+    by_id = {t["id"]: t for t in record["tests"]}
+    for rid in built.certification["overall"]["failingMustRules"]:
+        row = parser.by_id(f"rule-{rid.replace('.', '-')}")
+        first = next(c for p in built.certification["profiles"] for r in p["rules"] if r["id"] == rid
+                     for c in r["cases"][:1])
+        assert " ".join(by_id[first["id"]]["diagnosis"].split()) in parser.text(row)
