@@ -289,6 +289,8 @@ def build_matrix(runs: list[Mapping[str, Any]], vectors: Mapping[str, Mapping[st
             "verdict": overall.get("verdict") or ({"ran": "NO RECORD"}.get(run["status"]) or run["status"].upper()),
             "complete": record.get("complete"), "counts": counts, "byProfile": by_profile, "byKind": by_kind,
             "failingMustRules": overall.get("failingMustRules", []),
+            "byGroup": {g["group"]: {"passed": g.get("passed", 0), "decided": g.get("decided", 0), "rules": g.get("rules", 0)}
+                        for g in cert.get("groups") or [] if g.get("decided")},
             "runJson": run.get("runJson"), "report": run.get("report"), "logTail": run.get("logTail", "")})
     names = [i["name"] for i in implementations]
     grid = []

@@ -106,7 +106,31 @@ def _overview(matrix: Mapping[str, Any]) -> str:
               'property, differential and mutation tests). n/i: not implemented.</p>')
     table = (f'<table><tr><th class="l">implementation</th><th class="l">from</th><th>verdict</th><th>failed</th>{head}</tr>'
              + "".join(rows) + "</table>")
-    return _page("QR payment implementations, side by side", meta + legend + table)
+    return _page("QR payment implementations, side by side", meta + legend + table + _group_table(impls))
+
+
+def _group_table(impls: list[Mapping[str, Any]]) -> str:
+    """The EMV MPM rule groups (mpm.crc, mpm.tlv, …): the core every implementation shares, so the
+    one place where all columns compare like with like. Cells: tests passed / decided."""
+    groups = sorted({g for i in impls for g in i.get("byGroup", {}) if g.startswith("mpm.")})
+    if not groups:
+        return ""
+    head = "".join(f'<th class="rot">{escape(g)}</th>' for g in groups)
+    rows = []
+    for impl in impls:
+        cells = []
+        for g in groups:
+            got = impl.get("byGroup", {}).get(g)
+            if not got:
+                cells.append('<td class="na">–</td>')
+                continue
+            cls = "pass" if got["passed"] == got["decided"] else "fail"
+            cells.append(f'<td class="{cls}">{got["passed"]}/{got["decided"]}</td>')
+        rows.append(f'<tr><td class="l"><a href="impl/{_slug(impl["name"])}.html">{escape(impl["name"])}</a></td>'
+                    + "".join(cells) + "</tr>")
+    return ('<h2>By rule group (EMV MPM core)</h2><p class="small">Tests passed / decided per group of rules, from each '
+            'certification report; – where no test of the group ran.</p>'
+            f'<table><tr><th class="l">implementation</th>{head}</tr>' + "".join(rows) + "</table>")
 
 
 ANSWER_TEXT = {"accept": "accept", "reject": "reject", "accept-wrong-value": "wrong value", "crash": "CRASH",
