@@ -42,7 +42,9 @@ def _run(name, tests, verdict="FAIL", status="ran"):
             "report": f"runs/{name}/certification.html" if status == "ran" else None,
             "record": {"iut": {"name": name, "version": "1.0.0", "ops": ["hello", "validate"], "profiles": ["emv"]},
                        "complete": True, "tests": tests} if status == "ran" else None,
-            "certification": {"overall": {"verdict": verdict, "failingMustRules": ["mpm.crc.mismatch"]}}
+            "certification": {"overall": {"verdict": verdict, "failingMustRules": ["mpm.crc.mismatch"]},
+                              "groups": [{"group": "mpm.crc", "rules": 3, "passed": 2 if verdict == "PASS" else 1,
+                                          "decided": 2}, {"group": "khqr", "rules": 5, "passed": 0, "decided": 0}]}
             if status == "ran" else None}
 
 
@@ -108,6 +110,8 @@ def test_site_pages_link_to_each_other_and_escape_what_libraries_say(tmp_path):
     assert "npm ci exit 1: E404" in pages["impl/broken-install.html"]
     assert "0002…6304A13B" in pages["disagreements.html"] and "mpm.crc.mismatch" in pages["disagreements.html"]
     assert 'href="../runs/good/certification.html"' in pages["impl/good.html"]
+    assert "By rule group" in pages["index.html"] and '<td class="fail">1/2</td>' in pages["index.html"]
+    assert matrix["implementations"][0]["byGroup"] == {"mpm.crc": {"passed": 2, "decided": 2, "rules": 3}}
     write_site(matrix, tmp_path)
     write_matrix_json(matrix, tmp_path)
     for rel, html in pages.items():
