@@ -1,7 +1,7 @@
 """Certification document -> certification.md. Pure.
 
-Written for a person reading it on a code host or in a ticket: the verdict first, then who and
-what was tested, a table per profile, then each failing rule with its cases and evidence.
+Written for a person reading it on a code host or in a ticket: the verdict first, then each
+failing rule with its diagnosis, cases and evidence, then the tables; who and what was run last.
 """
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any, Mapping
 
 from qrinterop.reports.evidence import other_evidence
 from qrinterop.reports.plot import drawn_groups
+from qrinterop.reports.summary import (COVERAGE_VERDICTS, SECTION_TITLES, case_title, coverage_line, diagnosis,
+                                       findings, profile_rows)
 
 NOT_RECORDED = "(not recorded in the run)"
 
@@ -18,8 +20,6 @@ VERDICT_MARK = {
     "acceptable-choice": "🔀 acceptable-choice", "not-implemented": "⏭️ not-implemented",
     "not-tested": "∅ not-tested", "expected-failure": "🟡 expected-failure",
 }
-# Rules whose cases the findings section shows, worst first.
-FINDING_ORDER = ("fail", "expected-failure", "warning", "acceptable-choice", "not-implemented")
 
 
 def _cell(value: Any) -> str:
@@ -93,37 +93,76 @@ def _evidence_md(evidence: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
+def _rate(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
 def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line else line for line in text.split("\n"))
 
 
 def render_markdown(doc: Mapping[str, Any]) -> str:
+    """Verdict, then the findings worst first (MUST failures, SHOULD/warnings, expected failures,
+    acceptable choices — each with its diagnosis, cases and evidence), the per-profile table,
+    coverage one line per profile, the rule tables of the profiles where something ran, the pass
+    rate per rule group, and last who and what was run. The same order as certification.html."""
     o, iut, run = doc["overall"], doc["iut"], doc["run"]
+    t = o["tests"]
     lines = [f"# qrinterop certification report: {iut_label(doc)}", "",
-             f"**Overall verdict: {verdict_line(doc)}**", ""]
+             f"**Overall verdict: {verdict_line(doc)}**", "",
+             f"Tests: {t['total']} — {t['passed']} passed, {t['failed']} failed, {t['warning']} warning, "
+             f"{t['skipped']} skipped (not implemented), {t['expected-failure']} expected failure.", ""]
     if not run["complete"]:
         lines += ["> **INCOMPLETE RUN.** The run stopped before every test ran "
                   f"(finished: {run['finishedAt'] or 'never'}). This summary covers only the "
                   f"{o['tests']['total']} test(s) that ran; it certifies nothing.", ""]
-    lines += ["| | |", "|---|---|",
-              f"| IUT | {_cell(iut_label(doc))} |",
-              f"| IUT spec | {_cell(_code(iut.get('spec') or ''))} (adapter {_cell(iut.get('adapter'))}) |",
-              f"| declared ops | {_cell(', '.join(iut['ops']))} |",
-              f"| declared profiles | {_cell(', '.join(iut['profiles']))} |",
-              f"| run started | {_cell(run['startedAt'])} |",
-              f"| run finished | {_cell(run['finishedAt'] or 'not finished (interrupted)')} |",
-              f"| qrinterop | {_cell(doc['qrinteropVersion'])} (Python {_cell(doc.get('python'))}) |",
-              f"| vector manifest sha256 | {_cell(doc['vectors'].get('manifestSha256') or NOT_RECORDED)} |",
-              f"| expected-failures file | {_cell(doc.get('expectedFailuresFile') or 'none')} |", "",
-              "## Vector sets", "", "| set | version | sha256 |", "|---|---|---|"]
-    lines += [f"| {_cell(s['name'])} | {_cell(s['version'])} | {_cell(s['sha256'] or NOT_RECORDED)} |"
-              for s in doc["vectors"]["sets"]] or [f"| {NOT_RECORDED} | | |"]
-    t = o["tests"]
-    lines += ["", "## Summary", "",
-              f"Tests: {t['total']} — {t['passed']} passed, {t['failed']} failed, {t['warning']} warning, "
-              f"{t['skipped']} skipped (not implemented), {t['expected-failure']} expected failure.", "",
-              "| verdict | rules | of which MUST |", "|---|---:|---:|"]
-    lines += [f"| {VERDICT_MARK[v]} | {n} | {o['mustRules'][v]} |" for v, n in o["rules"].items()]
+    sections = findings(doc)
+    for key, title in SECTION_TITLES.items():
+        if not sections[key]:
+            continue
+        lines += [f"## {title} ({len(sections[key])})", ""]
+        for r in sections[key]:
+            lines += [f"### {r['id']}: {r['verdict']}", "",
+                      f"{r['title'] or '(no title)'} — {r['level']}, {r['source'] or 'no source'}, "
+                      f"profile {r['profile']}.", "", f"**Why:** {diagnosis(r)}", ""]
+            for case in r["cases"]:
+                what = ", ".join(x for x in (case.get("operation"), case.get("result") and f"vector says {case['result']}",
+                                             case.get("category")) if x)
+                title_ = case_title(case)
+                named = f" — {title_}" if title_ and title_ != case.get("id") else ""
+                lines.append(f"- **{case['id']}**{named} ({what}): {case.get('message') or case['status']}")
+                if case.get("expectedFailure"):
+                    lines.append(f"  - expected failure: {case['expectedFailure']}")
+                for warning in case.get("warnings") or []:
+                    lines.append(f"  - warning: {warning if isinstance(warning, str) else warning.get('message')}")
+                lines += _evidence_md({k: v for k, v in (case.get("evidence") or {}).items() if k != "vector"})
+            if r["moreCases"]:
+                lines.append(f"- … and {r['moreCases']} more case(s) (see run.json, junit.xml or the Allure report)")
+            lines.append("")
+    rows = profile_rows(doc)
+    lines += ["## Per profile", "", "| profile | rules | pass | MUST fail | pass rate | not run |",
+              "|---|---:|---:|---:|---:|---|"]
+    lines += [f"| {_cell(r['profile'])} | {r['rules']} | {r['passed']} | {r['mustFail']} | "
+              f"{_rate(r['passRate'])} | "
+              f"{_cell(coverage_line(r))} |" for r in rows]
+    by_profile = {p["profile"]: p["rules"] for p in doc["profiles"]}
+    coverage = [r for r in rows if coverage_line(r)]
+    if coverage:
+        lines += ["", "## Coverage: rules no test answered", ""]
+        for r in coverage:
+            ids = [x["id"] for x in by_profile[r["profile"]] if x["verdict"] in COVERAGE_VERDICTS]
+            lines.append(f"- **{_cell(r['profile'])}**: {coverage_line(r)} ({', '.join(ids)})")
+    for r in rows:
+        if not r["answered"]:
+            continue
+        lines += ["", f"## Profile {_cell(r['profile'])}", "",
+                  "| rule | level | verdict | passed | failed | warning | skipped | xfail | title | source |",
+                  "|---|---|---|---:|---:|---:|---:|---:|---|---|"]
+        for rule in by_profile[r["profile"]]:
+            c = rule["counts"]
+            lines.append(f"| {_cell(rule['id'])} | {rule['level']} | {VERDICT_MARK.get(rule['verdict'], rule['verdict'])} | "
+                         f"{c['passed']} | {c['failed']} | {c['warning']} | {c['skipped']} | {c['expected-failure']} | "
+                         f"{_cell(rule['title'])} | {_cell(rule['source'])} |")
     lines += ["", "## Pass rate per rule group", "", "| group | rules | passed / with an answer | pass rate |",
               "|---|---:|---:|---:|"]
     drawn, left_out = drawn_groups(doc["groups"])
@@ -133,31 +172,19 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     if left_out:
         lines += ["", f"{left_out} rule group(s) where no test gave an answer (not tested, or not implemented) "
                       "are not listed."]
-    for profile in doc["profiles"]:
-        lines += ["", f"## Profile {_cell(profile['profile'])}", "",
-                  "| rule | level | verdict | passed | failed | warning | skipped | xfail | title | source |",
-                  "|---|---|---|---:|---:|---:|---:|---:|---|---|"]
-        for r in profile["rules"]:
-            c = r["counts"]
-            lines.append(f"| {_cell(r['id'])} | {r['level']} | {VERDICT_MARK[r['verdict']]} | {c['passed']} | "
-                         f"{c['failed']} | {c['warning']} | {c['skipped']} | {c['expected-failure']} | "
-                         f"{_cell(r['title'])} | {_cell(r['source'])} |")
-    findings = [r for p in doc["profiles"] for r in p["rules"] if r["cases"]]
-    findings.sort(key=lambda r: (FINDING_ORDER.index(r["verdict"]), r["id"]))
-    if findings:
-        lines += ["", "## Findings: the first failing cases, with why", ""]
-    for r in findings:
-        lines += [f"### {r['id']}: {r['verdict']}", "",
-                  f"{r['title'] or '(no title)'} — {r['level']}, {r['source'] or 'no source'}, "
-                  f"profile {r['profile']}.", ""]
-        for case in r["cases"]:
-            what = ", ".join(x for x in (case.get("operation"), case.get("result") and f"vector says {case['result']}",
-                                         case.get("category")) if x)
-            lines.append(f"- **{case['id']}** ({what}): {case.get('message') or case['status']}")
-            if case.get("expectedFailure"):
-                lines.append(f"  - expected failure: {case['expectedFailure']}")
-            lines += _evidence_md(case.get("evidence"))
-        if r["moreCases"]:
-            lines.append(f"- … and {r['moreCases']} more case(s) (see junit.xml or the Allure report)")
-        lines.append("")
+    lines += ["", "## The run", "", "| | |", "|---|---|",
+              f"| IUT | {_cell(iut_label(doc))} |",
+              f"| IUT spec | {_cell(_code(iut.get('spec') or ''))} (adapter {_cell(iut.get('adapter'))}) |",
+              f"| declared ops | {_cell(', '.join(iut['ops']))} |",
+              f"| declared profiles | {_cell(', '.join(iut['profiles']))} |",
+              f"| run started | {_cell(run['startedAt'])} |",
+              f"| run finished | {_cell(run['finishedAt'] or 'not finished (interrupted)')} |",
+              f"| qrinterop | {_cell(doc['qrinteropVersion'])} (Python {_cell(doc.get('python'))}) |",
+              f"| vector manifest sha256 | {_cell(doc['vectors'].get('manifestSha256') or NOT_RECORDED)} |",
+              f"| expected-failures file | {_cell(doc.get('expectedFailuresFile') or 'none')} |", "",
+              "| verdict | rules | of which MUST |", "|---|---:|---:|"]
+    lines += [f"| {VERDICT_MARK.get(v, v)} | {n} | {o['mustRules'].get(v, 0)} |" for v, n in o["rules"].items()]
+    lines += ["", "### Vector sets", "", "| set | version | sha256 |", "|---|---|---|"]
+    lines += [f"| {_cell(s['name'])} | {_cell(s['version'])} | {_cell(s['sha256'] or NOT_RECORDED)} |"
+              for s in doc["vectors"]["sets"]] or [f"| {NOT_RECORDED} | | |"]
     return "\n".join(lines).rstrip("\n") + "\n"

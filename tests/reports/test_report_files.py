@@ -70,8 +70,11 @@ def test_markdown_shows_verdict_tables_and_evidence(buggy_out):
     md = (buggy_out.out_dir / "certification.md").read_text(encoding="utf-8")
     assert md.startswith("# qrinterop certification report: buggy-example 0.0.1")
     assert "**Overall verdict: FAIL — 6 MUST rule(s) fail" in md
-    for profile in ("emv", "emv-cpm", "imaging", "jpqr"):
+    for profile in ("emv", "emv-cpm", "jpqr"):
         assert f"## Profile {profile}\n" in md
+    # nothing ran for imaging: one coverage line, no table of rules nobody answered
+    assert "## Profile imaging\n" not in md and "- **imaging**: 1 not implemented (imaging.render.readable)" in md
+    assert md.index("## MUST failures (6)") < md.index("## Per profile") < md.index("## The run")
     assert "| mpm.tlv.duplicate | MUST | ❌ fail | 0 | 1 |" in md
     assert "### mpm.tlv.length: fail" in md
     assert "TypeError: Cannot read properties of undefined" in md
@@ -79,9 +82,9 @@ def test_markdown_shows_verdict_tables_and_evidence(buggy_out):
     assert "| mpm.crc | 2 | 2 / 5 | 40% |" in md
     assert "| imaging.render |" not in md  # nothing there gave an answer: left out, and counted
     assert "1 rule group(s) where no test gave an answer (not tested, or not implemented) are not listed." in md
-    # findings come worst first: every fail before the expected failure, before warnings
+    # findings come worst first: MUST failures, SHOULD failures and warnings, expected failures, choices
     order = re.findall(r"^### (\S+): (\S+)$", md, flags=re.M)
-    ranks = {"fail": 0, "expected-failure": 1, "warning": 2, "acceptable-choice": 3, "not-implemented": 4}
+    ranks = {"fail": 0, "warning": 1, "expected-failure": 2, "acceptable-choice": 3}
     assert [ranks[v] for _, v in order] == sorted(ranks[v] for _, v in order)
 
 
