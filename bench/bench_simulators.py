@@ -4,6 +4,17 @@ and resident memory with 100,000 payments in the in-memory store.
 
     .venv/bin/python bench/bench_simulators.py                 # full run (~1.5 min)
     .venv/bin/python bench/bench_simulators.py --duration 3 --rss 20000   # quick look
+    .venv/bin/python bench/bench_simulators.py --modes "" --rss 0 --scaleout --wiremock-jar JAR
+        # 1, 2 and 4 serve processes sharing one SQLite file / one PostgreSQL database, beside WireMock
+
+Scale-out: N `serve` processes share the store; N wrk instances (one per process, the 16
+connections split between them) run at once, each with its own distinct signed requests; req/s is
+their sum, p99 the worst of their p99s (an upper bound of the combined p99). Not pinned: with 2
+cores, 4 servers and 4 wrk share them. PostgreSQL is a throwaway cluster on 127.0.0.1
+(simulators/pgcluster.py; fsync on, synchronous_commit off — like SQLite's synchronous=NORMAL, an
+acknowledged write survives the death of a simulator process, not a power cut). WireMock (npm
+package `wiremock` bundles the standalone jar; needs Java) serves a canned 201 for the same
+request, without and with its request journal.
 
 The server runs in its own process pinned to CPU 0 (taskset), wrk on CPU 1 with one thread and
 16 connections (the anchors' settings). Every request is distinct (own merchantPaymentId and
@@ -14,6 +25,7 @@ Needs wrk (Debian: apt-get install wrk); without it, says so and stops.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -129,6 +141,78 @@ def bench_server(mode: str, duration: int, connections: int, tmp: str) -> dict[s
         proc.wait(timeout=10)
 
 
+def _scripts(tmp: str, n: int, count: int, label: str) -> list[str]:
+    out = []
+    for i in range(n):
+        script = os.path.join(tmp, f"{label}-{i}.lua")
+        subprocess.run([PY, str(ROOT / "bench" / "simload_wrk_requests.py"), script, str(count), "sim-paypay-key",
+                        "sim-paypay-secret", "sim-paypay-merchant", f"{label}{i}x"], check=True)
+        out.append(script)
+    return out
+
+
+def _parallel_wrk(urls: list[str], scripts: list[str], duration: int, connections: int) -> dict[str, float]:
+    per = max(2, connections // len(urls))
+    procs = [subprocess.Popen(["wrk", "-t1", f"-c{per}", f"-d{duration}s", "--latency", "--timeout", "5s", "-s", s, u],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for u, s in zip(urls, scripts)]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=duration + 60)
+        if err.strip():
+            raise RuntimeError(f"wrk: {err.strip()}")
+        results.append(parse_wrk(out))
+    return {"rps": sum(r["rps"] for r in results), "p99_ms": max(r["p99_ms"] for r in results),
+            "p50_ms": max(r["p50_ms"] for r in results), "requests": sum(r["requests"] for r in results),
+            "non2xx": sum(r["non2xx"] for r in results)}
+
+
+def bench_scaleout(store: str, procs: int, duration: int, connections: int, tmp: str, pg_url: str = "") -> dict:
+    state = pg_url if store == "postgresql" else os.path.join(tmp, f"scale-{procs}.db")
+    servers, ports = [], []
+    try:
+        for _ in range(procs):
+            port = free_port()
+            servers.append(subprocess.Popen([PY, "-m", "qrinterop.simulators", "serve", "--wallets", "paypay",
+                                             "--port", str(port), "--state", state],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            ports.append(port)
+            wait_up(f"http://127.0.0.1:{port}/_sim/health", servers[-1])     # one at a time: schema set-up
+        scripts = _scripts(tmp, procs, max(20_000, duration * 12_000 // procs), f"{store[:2]}{procs}")
+        result = _parallel_wrk([f"http://127.0.0.1:{p}/paypay/v2/codes" for p in ports], scripts, duration, connections)
+        payments = httpx.get(f"http://127.0.0.1:{ports[0]}/_sim/health").json()["payments"]
+        return {"mode": f"{store} x{procs}", **result, "payments_in_store": payments}
+    finally:
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            s.wait(timeout=15)
+
+
+def bench_wiremock(jar: str, duration: int, connections: int, tmp: str, journal: bool) -> dict:
+    root = os.path.join(tmp, "wiremock")
+    os.makedirs(os.path.join(root, "mappings"), exist_ok=True)
+    body = json.dumps({"resultInfo": {"code": "SUCCESS", "message": "Success", "codeId": "08100001"},
+                       "data": {"codeId": "04-000000000000BENCH", "url": "https://qr.paypay.ne.jp/sim/04-0", "amount":
+                                {"amount": 1000, "currency": "JPY"}, "merchantPaymentId": "bench", "codeType": "ORDER_QR"}})
+    Path(root, "mappings", "create.json").write_text(json.dumps({
+        "request": {"method": "POST", "urlPath": "/paypay/v2/codes"},
+        "response": {"status": 201, "headers": {"Content-Type": "application/json"}, "body": body}}))
+    port = free_port()
+    argv = ["java", "-jar", jar, "--port", str(port), "--bind-address", "127.0.0.1", "--root-dir", root,
+            "--disable-banner", *([] if journal else ["--no-request-journal"])]
+    proc = subprocess.Popen(pinned(0, argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_up(f"http://127.0.0.1:{port}/__admin/health", proc)
+        script = _scripts(tmp, 1, max(20_000, duration * 15_000), "wm")[0]
+        run_wrk(f"http://127.0.0.1:{port}/paypay/v2/codes", script, min(5, duration), connections)   # JIT warm-up
+        result = run_wrk(f"http://127.0.0.1:{port}/paypay/v2/codes", script, duration, connections)
+        return {"mode": "wiremock" + (" (journal)" if journal else " (no journal)"), **result,
+                "server_rss_mb": rss_mb(proc.pid)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
 def rss_server(n: int, tmp: str, module: str, limit_s: int = 90) -> dict[str, float]:
     """The served process itself: drive n distinct signed creates through HTTP, then read its RSS."""
     port = free_port()
@@ -181,11 +265,39 @@ def main() -> int:
     ap.add_argument("--rss", type=int, default=100_000, help="payments for the memory figure (0: skip)")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--scaleout", action="store_true", help="1, 2, 4 serve processes on SQLite and PostgreSQL")
+    ap.add_argument("--procs", default="1,2,4")
+    ap.add_argument("--stores", default="sqlite,postgresql")
+    ap.add_argument("--wiremock-jar", help="WireMock standalone jar (npm package `wiremock`: build/*.jar)")
     args = ap.parse_args()
     if args.rss_child:
         rss_child(args.rss_child)
         return 0
     results: list[dict[str, float | str]] = []
+    if (args.scaleout or args.wiremock_jar) and not shutil.which("wrk"):
+        print("bench_simulators: wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 1
+    if args.wiremock_jar:
+        with tempfile.TemporaryDirectory() as tmp:
+            for journal in (False, True):
+                r = bench_wiremock(args.wiremock_jar, args.duration, args.connections, tmp, journal)
+                results.append(r)
+                print(f"{r['mode']:<22} {r['rps']:>9.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+                      f"non-2xx {int(r['non2xx'])}/{int(r['requests'])}  RSS {r['server_rss_mb']:.0f} MB", flush=True)
+    if args.scaleout:
+        from qrinterop.simulators.pgcluster import throwaway_cluster
+        stores = [s for s in args.stores.split(",") if s]
+        with contextlib.ExitStack() as stack:
+            cluster = stack.enter_context(throwaway_cluster(fsync=True, synchronous_commit=False)) \
+                if "postgresql" in stores else None
+            for store in stores:
+                for n in (int(x) for x in args.procs.split(",")):
+                    with tempfile.TemporaryDirectory() as tmp:
+                        url = cluster.new_database() if cluster and store == "postgresql" else ""
+                        r = bench_scaleout(store, n, args.duration, args.connections, tmp, url)
+                    results.append(r)
+                    print(f"{r['mode']:<22} {r['rps']:>9.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+                          f"non-2xx {int(r['non2xx'])}/{int(r['requests'])}  payments {r['payments_in_store']}", flush=True)
     if not shutil.which("wrk"):
         print("bench_simulators: wrk is not installed (Debian: apt-get install wrk); load figures skipped", file=sys.stderr)
     else:

@@ -65,9 +65,12 @@ def _as_owner(cmd: list[str], owner: str | None) -> list[str]:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(*, fsync: bool = False, max_connections: int = 100) -> Iterator[Cluster]:
+def throwaway_cluster(*, fsync: bool = False, synchronous_commit: bool | None = None,
+                      max_connections: int = 100) -> Iterator[Cluster]:
     """Start a cluster for the with-block. `fsync=False` (tests): the simulators' processes are
-    what gets killed, never PostgreSQL, so its own durability is not what is under test."""
+    what gets killed, never PostgreSQL, so its own durability is not what is under test.
+    `synchronous_commit` defaults to `fsync`."""
+    sync = fsync if synchronous_commit is None else synchronous_commit
     bindir = find_bindir()
     owner: str | None = None
     if os.geteuid() == 0:
@@ -90,8 +93,8 @@ def throwaway_cluster(*, fsync: bool = False, max_connections: int = 100) -> Ite
         if r.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {(r.stderr or r.stdout).strip()[-400:]}")
         options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
-                   f" -c fsync={'on' if fsync else 'off'} -c synchronous_commit={'on' if fsync else 'off'}"
-                   " -c full_page_writes=off")
+                   f" -c fsync={'on' if fsync else 'off'} -c synchronous_commit={'on' if sync else 'off'}"
+                   f" -c full_page_writes={'on' if fsync else 'off'}")
         r = subprocess.run(_as_owner([f"{bindir}/pg_ctl", "-D", datadir, "-o", options, "-l", log, "-w", "-t", "60",
                                       "start"], owner), capture_output=True, text=True, timeout=90)
         if r.returncode != 0:
