@@ -30,6 +30,9 @@ def _rule_entry(rv: RuleVerdict) -> dict[str, Any]:
         "cases": [{**case, "message": visible(case.get("message")),
                    "evidence": readable_evidence(case.get("evidence"))} for case in rv.cases],
         "moreCases": rv.more_cases,
+        "applicable": rv.applicable,
+        "why": rv.why or None,
+        "inconclusive": rv.inconclusive,
     }
 
 
@@ -65,6 +68,13 @@ def build_certification(record: Mapping[str, Any], decision: Decision | None = N
             "rules": dict(o.rule_counts),
             "mustRules": dict(o.must_rule_counts),
             "failingMustRules": list(o.failing_must_rules),
+            "certification": o.certification,
+            "exitCode": o.exit_code,
+            "untestedMustRules": list(o.untested_must_rules),
+            "incompleteBecause": list(o.incomplete_because),
+            "casesExpected": o.cases_expected,
+            "casesRun": o.cases_run,
+            "attributionMethods": dict(o.attribution_methods),
         },
         "groups": [dict(g) for g in decision.groups],
         "profiles": [{"profile": name, "rules": rules} for name, rules in sorted(profiles.items())],
@@ -77,5 +87,6 @@ def rule_verdicts(document: Mapping[str, Any]) -> dict[str, str]:
 
 
 def exit_code(document: Mapping[str, Any]) -> int:
-    """DESIGN §7: 0 when every MUST rule passes (and the run completed), 1 otherwise."""
-    return 0 if document["overall"]["verdict"] == "PASS" else 1
+    """DESIGN §7 / docs/conformance.md: 0 CERTIFIED, 1 NOT CERTIFIED, 4 INCOMPLETE (the model's)."""
+    from qrinterop.reports.verdicts import EXIT_CODES
+    return int(document["overall"].get("exitCode", EXIT_CODES[document["overall"]["verdict"]]))
