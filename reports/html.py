@@ -188,16 +188,19 @@ def _section(key: str, rules: list[Mapping[str, Any]], load_image: ImageLoader |
 
 
 def _banner(doc: Mapping[str, Any]) -> str:
+    """The verdict line; the failing MUST rule ids as links to their rows, and (INCOMPLETE) the
+    MUST rules never exercised, named."""
     o = doc["overall"]
-    failing = o.get("failingMustRules") or []
+    failing = list(o.get("failingMustRules") or [])
     line = verdict_line(doc)
-    if failing:  # the rule ids become links to their rows
-        line = line.split(":", 1)[0] + ":" if ":" in line else line
-    line = "Overall verdict: " + line
-    if failing:
-        links = " ".join(f'<a class="chip" href="#{_anchor(r)}">{_e(r)}</a>' for r in failing)
-        return f'<div class="banner {_e(o["verdict"])}" id="overall">{_e(line)} <span class="chips">{links}</span></div>'
-    return f'<div class="banner {_e(o["verdict"])}" id="overall">{_e(line)}</div>'
+    if failing and o["verdict"] == "FAIL" and ": " in line:
+        line = line.rsplit(": ", 1)[0] + ":"   # the ids follow as links
+    chips = " ".join(f'<a class="chip" href="#{_anchor(r)}">{_e(r)}</a>' for r in failing)
+    untested = list(o.get("untestedMustRules") or [])
+    more = (f'<div class="chips">{len(untested)} MUST rule(s) never exercised: '
+            + ", ".join(f"<code>{_e(r)}</code>" for r in untested) + "</div>") if untested else ""
+    return (f'<div class="banner {_e(o["verdict"])}" id="overall">Overall verdict: {_e(line)} '
+            f'<span class="chips">{chips}</span>{more}</div>')
 
 
 def _profile_table(rows: list[Mapping[str, Any]]) -> str:

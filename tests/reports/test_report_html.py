@@ -211,3 +211,17 @@ def test_every_failure_in_run_json_has_the_evidence_and_the_words_the_page_shows
         first = next(c for p in built.certification["profiles"] for r in p["rules"] if r["id"] == rid
                      for c in r["cases"][:1])
         assert " ".join(by_id[first["id"]]["diagnosis"].split()) in parser.text(row)
+
+
+def test_incomplete_banner_names_why_and_the_must_rules_never_exercised():
+    from qrinterop.reports.html import render_html
+    doc = build_certification(load(BUGGY))
+    doc["overall"].update(verdict="INCOMPLETE", verdictSoFar="FAIL", untestedMustRules=["iut.robust.timeout"],
+                          incompleteBecause=["1 applicable MUST rule never exercised"])
+    parser = _Elements()
+    parser.feed(render_html(doc))
+    banner = parser.text(parser.by_id("overall"))
+    assert banner.startswith("Overall verdict: INCOMPLETE — 1 applicable MUST rule never exercised; "
+                             "what ran says FAIL (6 MUST rule(s) fail)")
+    assert "1 MUST rule(s) never exercised: iut.robust.timeout" in banner
+    assert all(rid in banner for rid in doc["overall"]["failingMustRules"])   # still linked
