@@ -180,6 +180,19 @@ def _disagreements(matrix: Mapping[str, Any]) -> str:
     parts = [f'<p class="small">{len(matrix.get("disagreements", []))} vectors on which the implementations that '
              'ran them did not all give the same answer. Each shows the payload, our expected result and rules '
              '(the reason), and every answer with the implementation\'s own message.</p>']
+    index = []
+    for v in (v for v in matrix["vectors"] if v.get("disagreement")):
+        by_answer: dict[str, list[str]] = {}
+        for n in names:
+            answer = v["answers"][n]["answer"]
+            if answer != "n/a":
+                by_answer.setdefault(ANSWER_TEXT.get(answer, answer), []).append(n)
+        split = "; ".join(f"<b>{escape(k)}</b>: {escape(', '.join(ns))}" for k, ns in sorted(by_answer.items()))
+        index.append(f'<tr><td class="l"><a href="#{_slug(v["id"])}">{escape(v["id"])}</a></td>'
+                     f'<td>{escape(v.get("result") or "")}</td><td class="l small">{escape(v.get("comment") or "")[:110]}</td>'
+                     f'<td class="l small">{split}</td></tr>')
+    parts.append('<table><tr><th class="l">vector</th><th>expected</th><th class="l">what it tests</th>'
+                 '<th class="l">who answered what</th></tr>' + "".join(index) + "</table>")
     for v in (v for v in matrix["vectors"] if v.get("disagreement")):
         rows = "".join(
             f'<tr><td class="l"><a href="impl/{_slug(n)}.html">{escape(n)}</a></td>{_answer_cell(v["answers"][n])}'
