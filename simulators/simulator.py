@@ -47,6 +47,7 @@ DEFAULT_MAX_FAULT_LATENCY = 60.0   # seconds; a longer `latency=` fault is refus
 MAX_ATTEMPTS = 25                  # a unit of work that keeps losing races gives up (an internal error)
 ID_KINDS = ("payment", "refund")   # an INSERT conflict on these is an id collision, never a race
 MERCHANT_CACHE_SECONDS = 1.0       # another process's merchant change is seen within this long
+CLAIM_SECONDS = 30.0               # a webhook attempt claimed by a process that died is retried after this
 _KEY_CACHE: dict[str, tuple[str, str]] = {}   # per process: RSA generation costs ~0.1 s a key
 
 
@@ -492,7 +493,20 @@ class Simulator:
     def plan_deliveries(self) -> list[tuple[Webhook, int]]:
         """The due webhooks in delivery order, each with how many copies to send now
         (0: dropped by a fault — it stays pending and is retried; 2: duplicated)."""
-        batch = due(self.pending_webhooks(), self.clock.now())
+        now = self.clock.now()
+        batch = []
+        for w in due(self.pending_webhooks(), now):
+            # Claim it first (compare-and-set on its version, next attempt pushed CLAIM_SECONDS away):
+            # of several server processes sharing the store, only one sends each attempt.
+            got = self.store.get_versioned("webhook", w.webhook_id)
+            if got is None or not isinstance(got[0], Webhook) or got[0].next_at > now:
+                continue
+            try:
+                self.store.commit([("update", "webhook", w.webhook_id,
+                                    dataclasses.replace(got[0], next_at=now + CLAIM_SECONDS), got[1])])
+            except StoreConflict:
+                continue
+            batch.append(got[0])
         if any(w.fault == "reorder" for w in batch):
             batch.reverse()
         return [(w, 0 if w.fault == "drop" else 2 if w.fault == "dup" else 1) for w in batch]
