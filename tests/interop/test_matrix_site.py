@@ -166,3 +166,24 @@ def test_an_implementation_that_hangs_is_a_column_saying_so(tmp_path):
     (impl,) = matrix["implementations"]
     assert impl["status"] == "timeout" and "8 s" in impl["reason"] and impl["verdict"] != "PASS"
     assert "timeout" in render_site(matrix)["index.html"]
+
+
+def test_the_site_renders_in_headless_chromium(tmp_path):
+    """The pages are plain HTML a browser lays out: Chromium loads the overview and a grid from
+    disk, keeps their tables in its DOM, and paints a screenshot that is not blank."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (Debian package chromium)")
+    from PIL import Image
+    write_site(build_matrix(RUNS, VECTORS), tmp_path / "site")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    for page, expected in (("index.html", "By rule group"), ("vectors/mpm-crc.html", "mpm-crc/2")):
+        url = (tmp_path / "site" / page).as_uri()
+        dom = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=90)
+        assert expected in dom.stdout and "<table>" in dom.stdout, dom.stderr[-500:]
+    shot = tmp_path / "overview.png"
+    subprocess.run([chromium, *flags, "--window-size=1000,600", f"--screenshot={shot}",
+                    (tmp_path / "site" / "index.html").as_uri()], capture_output=True, timeout=90)
+    colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 20                  # text and coloured cells, not a white page
