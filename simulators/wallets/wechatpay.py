@@ -3,7 +3,8 @@
 
 Auth: `Authorization: WECHATPAY2-SHA256-RSA2048 mchid="…",nonce_str="…",timestamp="…",
 serial_no="…",signature="…"`, signature = b64(SHA256withRSA(merchant key, METHOD\\nURL\\n
-timestamp\\nnonce\\nbody\\n)) with URL = path + ?query. The simulator verifies it with the
+timestamp\\nnonce\\nbody\\n)) with URL = the path as sent (percent-encoding kept, as wechatpay-go signs
+URL.RequestURI()) + ?query. The simulator verifies it with the
 merchant's registered public key (serial must match), refuses a timestamp more than 5 minutes
 away and a reused nonce (SIGN_ERROR, 401). Every answer is signed by the simulator's platform
 key: Wechatpay-Timestamp/-Nonce/-Signature/-Serial over `timestamp\\nnonce\\nbody\\n`.
