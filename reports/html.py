@@ -20,7 +20,7 @@ from qrinterop.reports.evidence import other_evidence
 from qrinterop.reports.markdown import NOT_RECORDED, verdict_line
 from qrinterop.reports.plot import pass_rate_svg, profile_verdicts_svg, robustness_svg
 from qrinterop.reports.summary import (COVERAGE_VERDICTS, SECTION_TITLES, all_rules, case_title, coverage_line,
-                                       diagnosis, findings, iut_label, profile_rows)
+                                       coverage_reasons, diagnosis, findings, iut_label, profile_rows)
 from qrinterop.reports.verdicts import rule_group
 
 ImageLoader = Callable[[str], "bytes | None"]
@@ -226,9 +226,11 @@ def _coverage(doc: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> str:
         text = coverage_line(r)
         if not text:
             continue
-        ids = [x["id"] for x in by_profile.get(r["profile"], []) if x["verdict"] in COVERAGE_VERDICTS]
-        lines.append(f'<details class="cov"><summary><code>{_e(r["profile"])}</code>: {_e(text)}</summary>'
-                     f'<p class="meta">{_e(", ".join(ids))}</p></details>')
+        reasons = coverage_reasons(by_profile.get(r["profile"], []))
+        why = f" — {reasons[0][0]}" if len(reasons) == 1 else ""
+        body = "".join(f'<p class="meta">{_e(reason)}: {_e(", ".join(ids))}</p>' for reason, ids in reasons)
+        lines.append(f'<details class="cov"><summary><code>{_e(r["profile"])}</code>: {_e(text)}{_e(why)}</summary>'
+                     f"{body}</details>")
     if not lines:
         return ""
     return ('<section id="coverage"><h2>Coverage: rules no test answered</h2>'

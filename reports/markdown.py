@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from qrinterop.reports.evidence import other_evidence
 from qrinterop.reports.plot import drawn_groups
-from qrinterop.reports.summary import (COVERAGE_VERDICTS, SECTION_TITLES, case_title, coverage_line, diagnosis,
+from qrinterop.reports.summary import (SECTION_TITLES, case_title, coverage_line, coverage_reasons, diagnosis,
                                        findings, profile_rows)
 
 NOT_RECORDED = "(not recorded in the run)"
@@ -150,8 +150,8 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     if coverage:
         lines += ["", "## Coverage: rules no test answered", ""]
         for r in coverage:
-            ids = [x["id"] for x in by_profile[r["profile"]] if x["verdict"] in COVERAGE_VERDICTS]
-            lines.append(f"- **{_cell(r['profile'])}**: {coverage_line(r)} ({', '.join(ids)})")
+            reasons = "; ".join(f"{why}: {', '.join(ids)}" for why, ids in coverage_reasons(by_profile[r["profile"]]))
+            lines.append(f"- **{_cell(r['profile'])}**: {coverage_line(r)} ({reasons})")
     for r in rows:
         if not r["answered"]:
             continue

@@ -203,3 +203,14 @@ def _fit(head: Sequence[str], body: Sequence[str], tail: Sequence[str], limit: i
     if len(out) >= limit:  # an absurd head (a megabyte IUT name): clip, the files have it all
         out = out[:limit - 3] + "…\n"
     return out
+
+
+def coverage_reasons(rules: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The not-implemented / not-tested rules of one profile grouped by the model's `why`
+    (a rule without one: by its verdict), largest group first: [(why, [rule ids])]."""
+    groups: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.get("verdict") in COVERAGE_VERDICTS:
+            why = rule.get("why") or rule["verdict"].replace("-", " ")
+            groups.setdefault(why, []).append(rule["id"])
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
