@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hmac
-import json
 import logging
 import threading
 from typing import Any, AsyncIterator, Callable
@@ -32,7 +31,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from qrinterop.simulators.engine.errors import SimError
 from qrinterop.simulators.engine.http import SimRequest, SimResponse, json_response
+from qrinterop.simulators.engine.jsonbody import parse_json
 from qrinterop.simulators.gateway.notifications import NotificationRejected
 from qrinterop.simulators.gateway.orders import GatewayRefusal
 from qrinterop.simulators.gateway.service import Gateway
@@ -56,9 +57,9 @@ def _body(req: SimRequest) -> dict[str, Any]:
     if not req.body:
         return {}
     try:
-        obj = json.loads(req.body)
-    except ValueError as exc:
-        raise BadRequest(f"body is not JSON: {exc}") from None
+        obj = parse_json(req.body)            # bounded depth, finite numbers, valid Unicode
+    except SimError as exc:
+        raise BadRequest(exc.message) from None
     if not isinstance(obj, dict):
         raise BadRequest("body must be a JSON object")
     return obj
