@@ -53,9 +53,15 @@ class Adapter:
         return self.folder / ".venv" / "bin" / "python"
 
     def installed(self) -> bool:
-        if self.kind == "node":
-            return (self.folder / "node_modules" / self.package / "package.json").is_file()
-        return self.python.is_file() and (self.folder / ".venv" / ".qrinterop-installed").is_file()
+        """Installed at the pinned version (a stale install after a re-pin counts as not installed)."""
+        try:
+            if self.kind == "node":
+                meta = self.folder / "node_modules" / self.package / "package.json"
+                return json.loads(meta.read_text(encoding="utf-8")).get("version") == self.version
+            marker = (self.folder / ".venv" / ".qrinterop-installed").read_text(encoding="utf-8").strip()
+            return self.python.is_file() and marker == f"{self.package}=={self.version}"
+        except (OSError, ValueError):
+            return False
 
 
 def load_adapters(adapters_dir: Path = ADAPTERS_DIR, names: list[str] | None = None) -> list[Adapter]:
