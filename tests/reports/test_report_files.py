@@ -73,7 +73,8 @@ def test_markdown_shows_verdict_tables_and_evidence(buggy_out):
     for profile in ("emv", "emv-cpm", "jpqr"):
         assert f"## Profile {profile}\n" in md
     # nothing ran for imaging: one coverage line, no table of rules nobody answered
-    assert "## Profile imaging\n" not in md and "- **imaging**: 1 not implemented (imaging.render.readable)" in md
+    assert "## Profile imaging\n" not in md and ("- **imaging**: 1 not implemented (the IUT does not declare "
+                                                "the profile 'imaging': imaging.render.readable)") in md
     assert md.index("## MUST failures (6)") < md.index("## Per profile") < md.index("## The run")
     assert "| mpm.tlv.duplicate | MUST | ❌ fail | 0 | 1 |" in md
     assert "### mpm.tlv.length: fail" in md
