@@ -69,7 +69,7 @@ def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     except RecursionError:       # pragma: no cover - the depth check comes first
         raise SimError(Kind.MALFORMED_JSON, f"request body nests deeper than {max_depth} levels") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise SimError(Kind.MALFORMED_JSON, f"request body is not valid JSON: {str(exc)[:200]}") from None
+        raise SimError(Kind.MALFORMED_JSON, f"request body is not JSON: {str(exc)[:200]}") from None
     if b"\\u" in raw:            # only a \u escape can make a lone surrogate (raw ones fail UTF-8 decoding)
         _check_text(value, "")
     return value
