@@ -67,9 +67,10 @@ RULES: tuple[Rule, ...] = (
        "rather than forbidden, so the MUST follows mercari, not a seen clause. [solid as mercari behaviour; "
        "guideline wording unseen]"),
     _r("jpqr.amount.integer", MUST, "JPY amount has no decimal point", "EMV MPM §4.7.4.1 + ISO 4217 (JPY exponent 0)",
-       "ID 54 is whole yen: digits only, no '.' (not even '100.'). EMV only says decimals 'should' follow the "
-       "currency exponent; making it MUST for JPQR is a modelling choice of qrinterop (the guideline text is "
-       "unseen): a decimal point in a yen amount can only be misread (notes/emv-mpm.md A5)."),
+       "ID 54 is whole yen: digits only, no '.' (not even '100.'). Level MUST is our choice: the notes give no "
+       "JPQR source for it (notes/profiles.md §1; the JPQR guideline text is unseen) and EMV's own decimals rule "
+       "is SHOULD (mpm.amount.decimals, notes/emv-mpm.md A5); a decimal point in a yen amount can only be "
+       "misread by a wallet, so qrinterop requires whole yen."),
 )
 
 _DIGITS = re.compile(r"\d+")

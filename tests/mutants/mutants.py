@@ -306,6 +306,27 @@ class ValidateLengthInBytes(Mutant):
         return super().validate(payload, profile)
 
 
+class JpqrFirstMaiOnly(Mutant):
+    PLANTED, WHY = "jpqr.mai.gui", "JPQR reader that looks only at the first merchant account object (02-51)"
+
+    def validate(self, payload, profile="emv"):
+        result = super().validate(payload, profile)
+        if profile != "jpqr":
+            return result
+        from qrinterop.emv.mpm import parse_mpm
+        try:
+            objects = parse_mpm(payload).to_objects()
+        except Exception:
+            return result
+        first = next((o for o in objects if o["id"].isdigit() and 2 <= int(o["id"]) <= 51), None)
+        gui = next((c["value"] for c in (first or {}).get("children", []) if c["id"] == "00"), None)
+        if first is not None and gui != "jp.or.paymentsjapan":
+            result["violations"].append({"rule": "jpqr.mai.gui", "message": f"{first['id']} is not JPQR",
+                                         "level": "MUST"})
+            result["valid"] = False
+        return result
+
+
 # ---- imaging ------------------------------------------------------------------------------------
 
 class DecodeLatin1(Mutant):
@@ -336,7 +357,7 @@ class RenderLatin1(Mutant):
 ALL: list[type] = [CrcWithoutTag, CrcUtf16LowByte, CrcShiftJis, CrcXmodem, CrcLatin1, BuildLengthInBytes,
                    BuildTrimsValues, BuildDropsUnknown, BuildKeepsGivenOrder, ParseLengthInBytes, ParseLatin1,
                    ParseUtf16LowByte, ParseShiftJis, ParseTrims, ParseDropsRfu, ParseSorts, ParseFlat62,
-                   ParseNoDuplicateCheck, ParseLenient, ParseCrashesOnNonAscii, *LENIENT, ValidateLengthInBytes,
+                   ParseNoDuplicateCheck, ParseLenient, ParseCrashesOnNonAscii, *LENIENT, ValidateLengthInBytes, JpqrFirstMaiOnly,
                    DecodeLatin1, DecodeStripsSpaces, RenderLatin1]
 
 # Mutants that change nothing the spec constrains, with why (not counted in the score).

@@ -22,6 +22,9 @@ CASES = (
       **Q("jpqr-mercari")),
     C("dynamic JPQR with a whole-yen amount", V, ["jpqr.amount.integer", "mpm.amount.decimals"], ["Basic"],
       **B, edits=DYN),
+    C("a primitive merchant account object (02, a Visa PAN) before the JPQR template: the JPQR template is "
+      "still found (a reader must not stop at the first MAI)", V, ["jpqr.mai.gui", "mpm.mai.present"],
+      ["PrimitiveMai"], **B, edits=[add("02", "4111111111111111", at=2)]),
     C("JPQR template in 27 (the GUI decides, not the template number)", V, ["jpqr.mai.gui"], ["TemplateMai"],
       **B, edits=[rename("26", "27")]),
     C("JPQR template in 51, another network's template in 26", V, ["jpqr.mai.gui", "mpm.template.gui"],

@@ -143,8 +143,8 @@ BUILD = (
       ["CrcLeadingZero"], base="emv-dynamic", edits=[tune("62.05", "REF-", "leading-zero")]),
     C("objects with 59 twice: a builder must refuse", I, ["mpm.tlv.duplicate"], ["DuplicateId"], base="emv-basic",
       edits=[add("59", "OTHER MERCHANT", at=7)]),
-    C("an empty postal code (61): omit it, do not write length 00", I, ["mpm.tlv.empty"], ["EmptyValue"],
-      base="emv-full", edits=[set_("61", "")]),
+    C("an empty postal code (61): refusing the objects or omitting 61 are both right; writing 6100 is not", A,
+      ["mpm.tlv.empty"], ["EmptyValue"], base="emv-full", edits=[set_("61", "")]),
     C("an ID that is not two digits", I, ["mpm.tlv.id"], ["BadTlvHeader"], base="emv-basic",
       edits=[rename("59", "5A")]),
 )
