@@ -157,9 +157,10 @@ def _robustness(args: argparse.Namespace) -> int:
     from qrinterop.iut import REFERENCE_SPEC
     from qrinterop.reports import robustness
     data = robustness.measure(args.iut or REFERENCE_SPEC, timeout=args.timeout)
-    if not any(c["reader"].startswith("IUT") for c in data["curves"]):
-        print("qrinterop: the IUT declares neither decode_image nor render; only the reference readers' "
-              "curves were measured", file=sys.stderr)
+    if not data["curves"]:
+        print("qrinterop: the IUT declares neither decode_image nor render: there is no image robustness "
+              "to measure; nothing written", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"wrote {robustness.write(data, args.out)} ({data['seconds']} s)")
     return 0

@@ -61,13 +61,15 @@ def measure(spec: str, *, timeout: float = 5.0, payloads: Sequence[str] | None =
 
     payloads = list(payloads or ROBUSTNESS_PAYLOADS[:2])
     started = time.monotonic()
-    reference = robustness_curves(payloads, distortions=distortions, severities=severities, seeds=seeds)
-    curves = [{"reader": c.reader, "distortion": c.distortion, "severities": list(c.severities),
-               "success": list(c.success)} for c in reference]
     cases = len(payloads) * len(seeds)
-    notes = []
+    notes: list[str] = []
+    curves: list[dict[str, Any]] = []
     with open_iut(spec, timeout=timeout) as iut:
         hello = iut.hello()
+        if iut.supports("decode_image") or iut.supports("render"):   # else there is nothing to compare
+            reference = robustness_curves(payloads, distortions=distortions, severities=severities, seeds=seeds)
+            curves = [{"reader": c.reader, "distortion": c.distortion, "severities": list(c.severities),
+                       "success": list(c.success)} for c in reference]
         if iut.supports("decode_image"):
             clean = [(scene(p), p) for p in payloads]
             for name in distortions:
@@ -111,7 +113,8 @@ def measure(spec: str, *, timeout: float = 5.0, payloads: Sequence[str] | None =
     return {"schema": SCHEMA_ID, "iut": {"name": hello.name, "version": hello.version, "spec": spec},
             "payloads": len(payloads), "seeds": list(seeds),
             "parameters": {name: f"{name}: {KNOWN[name].parameter}" for name in distortions if name in KNOWN},
-            "note": f"{len(payloads)} payload(s) × {len(seeds)} seed(s) per level; " + "; ".join(notes),
+            "note": (f"{len(payloads)} payload(s) × {len(seeds)} seed(s) per level; " + "; ".join(notes)
+                     if notes else "the IUT declares neither decode_image nor render: no curves"),
             "seconds": round(time.monotonic() - started, 1), "curves": curves}
 
 

@@ -132,3 +132,14 @@ def test_scan_of_a_code_readers_disagree_on_says_so_and_strict_exits_1(tmp_path,
     out, err = capsys.readouterr()
     assert "readers DISAGREE" in out and "the readers DISAGREE" in err and "--strict" in err
     assert main(["scan", str(code), "--reader", "both", "--strict"]) == 1
+
+
+def test_report_robustness_of_an_iut_without_image_ops_writes_nothing(tmp_path, capsys):
+    import sys
+    from qrinterop.paths import ROOT
+    buggy = ROOT / "examples" / "iut" / "buggy" / "buggy_iut.py"
+    if not buggy.is_file():
+        pytest.skip("examples/iut/buggy/buggy_iut.py is not there")
+    assert main(["report", "robustness", "--iut", f"jsonl:{sys.executable} {buggy}", "-o", str(tmp_path)]) == 1
+    assert "declares neither decode_image nor render" in capsys.readouterr().err
+    assert not (tmp_path / "robustness.json").exists()
