@@ -44,9 +44,24 @@ function isTemplate(id, parentId) {
 }
 
 // The version actually installed in the adapter's own node_modules (hello reports it, not a guess).
+// Refuse a malformed build request before the library sees it, so that a library exception is
+// always the library's: each object needs a string id and a string value or a children list.
+function checkObjects(objects, path = 'objects') {
+  if (!Array.isArray(objects)) return `${path}: expected a list of objects`;
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    if (!o || typeof o !== 'object' || typeof o.id !== 'string') return `${path}[${i}]: expected an object with a string id`;
+    if (Array.isArray(o.children)) {
+      const why = checkObjects(o.children, `${path}[${i}].children`);
+      if (why) return why;
+    } else if (typeof o.value !== 'string') return `${path}[${i}] (${o.id}): expected a string value or children`;
+  }
+  return null;
+}
+
 function packageVersion(adapterDir, pkg) {
   const file = require('node:path').join(adapterDir, 'node_modules', pkg, 'package.json');
   return JSON.parse(require('node:fs').readFileSync(file, 'utf8')).version;
 }
 
-module.exports = { serve, isTemplate, packageVersion };
+module.exports = { serve, isTemplate, checkObjects, packageVersion };

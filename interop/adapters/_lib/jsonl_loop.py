@@ -31,6 +31,20 @@ def is_template(ident: str, parent: str | None = None) -> bool:
     return 26 <= n <= 51 or n in (62, 64) or 80 <= n <= 99
 
 
+def check_objects(objects: Any, path: str = "objects") -> None:
+    """Refuse a malformed build request before the library sees it, so that a library exception
+    is always the library's: each object needs an "id" and a string "value" or a "children" list."""
+    if not isinstance(objects, list):
+        raise Refused("bad_request", f"{path}: expected a list of objects")
+    for i, o in enumerate(objects):
+        if not isinstance(o, dict) or not isinstance(o.get("id"), str):
+            raise Refused("bad_request", f"{path}[{i}]: expected an object with a string id")
+        if isinstance(o.get("children"), list):
+            check_objects(o["children"], f"{path}[{i}].children")
+        elif not isinstance(o.get("value"), str):
+            raise Refused("bad_request", f"{path}[{i}] ({o['id']}): expected a string value or children")
+
+
 def serve(*, name: str, version: str, profiles: list[str], ops: dict[str, Callable[[dict], Any]]) -> None:
     hello = {"name": name, "version": version, "ops": ["hello", *ops], "profiles": profiles}
     out = sys.stdout
@@ -60,4 +74,4 @@ def serve(*, name: str, version: str, profiles: list[str], ops: dict[str, Callab
         out.flush()
 
 
-__all__ = ["Refused", "installed_version", "is_template", "serve"]
+__all__ = ["Refused", "check_objects", "installed_version", "is_template", "serve"]

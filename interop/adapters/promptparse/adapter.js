@@ -4,7 +4,7 @@
 //               profile promptpay also needs validate.anyId or validate.billPayment to accept it
 //   build    <- withCrcTag(encode(tags), '63', true) with tag(id, value) per object
 'use strict';
-const { serve, isTemplate, packageVersion } = require('../_lib/jsonl');
+const { serve, isTemplate, checkObjects, packageVersion } = require('../_lib/jsonl');
 const pp = require('promptparse');
 
 function toObjects(tags, parentId) {
@@ -38,6 +38,8 @@ serve({
     },
     build({ objects, mode }) {
       if (mode === 'cpm') return { error: { code: 'unsupported', message: 'promptparse builds MPM only' } };
+      const why = checkObjects(objects);
+      if (why) return { error: { code: 'bad_request', message: why } };
       return { payload: pp.withCrcTag(pp.encode(toTags(objects)), '63', true) };
     },
   },

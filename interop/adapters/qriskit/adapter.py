@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_lib"))
-from jsonl_loop import Refused, installed_version, is_template, serve  # noqa: E402
+from jsonl_loop import Refused, check_objects, installed_version, is_template, serve  # noqa: E402
 
 import qriskit  # noqa: E402
 from qriskit import model, tlv  # noqa: E402
@@ -48,6 +48,7 @@ def validate(request):
 def build(request):
     if request.get("mode") == "cpm":
         raise Refused("unsupported", "qriskit builds MPM only")
+    check_objects(request.get("objects"))
     return {"payload": model.seal(to_nodes(request["objects"])).dumps()}
 
 

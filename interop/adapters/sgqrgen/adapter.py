@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_lib"))
-from jsonl_loop import Refused, installed_version, serve  # noqa: E402
+from jsonl_loop import Refused, check_objects, installed_version, serve  # noqa: E402
 
 from sgqrgen import SgQRGenerator  # noqa: E402
 
@@ -24,7 +24,8 @@ def parse(request):
 def build(request):
     if request.get("mode") == "cpm":
         raise Refused("unsupported", "sgqrgen builds MPM only")
-    objects = request["objects"]
+    objects = request.get("objects")
+    check_objects(objects)
     if any("children" in o for o in objects):
         raise Refused("unsupported", "sgqrgen.build_sgqr takes flat tags only (no templates)")
     return {"payload": SgQRGenerator.build_sgqr({o["id"]: o["value"] for o in objects})}
