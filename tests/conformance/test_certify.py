@@ -197,7 +197,9 @@ def test_expected_failures_turn_known_deviations_into_expected_failure(tmp_path)
     assert statuses["conf-fixture/3"]["status"] == "expected-failure"
     assert statuses["conf-fixture/3"]["expectedFailure"] == "we accept duplicates on purpose"
     assert not [t for t in run["tests"] if t["status"] == "failed"], proc.stdout
-    assert proc.returncode == 0, proc.stdout
+    # no MUST rule fails; the fixture set leaves MUST rules untested, so the run is INCOMPLETE (4)
+    assert run["verdicts"]["overall"]["failingMustRules"] == []
+    assert proc.returncode == 4, proc.stdout
 
 
 def test_malformed_vector_file_is_a_usage_error_naming_file_and_field(tmp_path):
@@ -255,3 +257,17 @@ def test_a_bad_error_codes_file_is_a_usage_error(tmp_path):
     bad.write_text("[1, 2]")
     proc, _ = certify(tmp_path, "--error-codes", str(bad))
     assert proc.returncode == 2 and "error-codes file" in proc.stderr
+
+
+@pytest.mark.slow   # ~35 s: the fixture-vector test above covers all six bugs in the default run
+def test_buggy_example_on_the_bundled_vectors_every_failure_is_charged_to_a_planted_bug(tmp_path):
+    proc, run = certify(tmp_path, "--iut", f"jsonl:{sys.executable} {BUGGY}", "--timeout", "1", "-n", "2",
+                        vectors=None, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    planted = {"mpm.crc.mismatch", "mpm.tlv.length", "mpm.payload.utf8", "mpm.tlv.duplicate",
+               "iut.robust.crash", "iut.robust.timeout"}
+    failed = [t for t in run["tests"] if t["status"] == "failed"]
+    assert len(failed) > 30
+    wrong = [(t["id"], t["attribution"]) for t in failed if not set(t["attribution"]["rules"]) <= planted]
+    assert wrong == []
+    assert set(run["verdicts"]["overall"]["failingMustRules"]) <= planted
