@@ -25,6 +25,19 @@ _SCHEMA = (
     " data TEXT NOT NULL, PRIMARY KEY (kind, key))",
     "CREATE TABLE IF NOT EXISTS qri_nonces (scope TEXT NOT NULL, nonce TEXT NOT NULL,"
     " expires DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, nonce))",
+    # compare-and-set that fails the whole transaction when the version moved (so a commit can be
+    # sent as one round trip and still be all or nothing)
+    """CREATE OR REPLACE FUNCTION qri_cas(k TEXT, ky TEXT, d TEXT, v BIGINT) RETURNS void AS $$
+    BEGIN
+      IF d IS NULL THEN
+        DELETE FROM qri_records WHERE kind = k AND key = ky AND version = v;
+      ELSE
+        UPDATE qri_records SET data = d, version = version + 1 WHERE kind = k AND key = ky AND version = v;
+      END IF;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'qri-conflict:%:%', k, ky USING ERRCODE = 'QR001';
+      END IF;
+    END $$ LANGUAGE plpgsql""",
 )
 _SCHEMA_LOCK = 0x7172_6970_0001      # advisory lock: two processes starting at once create the tables once
 
@@ -38,6 +51,9 @@ class PostgresStore:
         self._psycopg = psycopg
         self.url = url
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=int(connect_timeout))
+        # client-side binding: a commit's statements go in one query string, one round trip, run by
+        # the server as one implicit transaction (all or nothing)
+        self._batch = psycopg.ClientCursor(self._conn)
         self._lock = threading.Lock()
         self._nonce_inserts = 0
         with self._conn.transaction():
@@ -58,35 +74,39 @@ class PostgresStore:
     def commit(self, writes: list[Write]) -> None:
         if not writes:
             return
-        unique = self._psycopg.errors.UniqueViolation
+        sql: list[str] = []
+        params: list[object] = []
+        for op, kind, key, value, expected in writes:
+            if op == "insert":
+                sql.append("INSERT INTO qri_records (kind, key, version, data) VALUES (%s, %s, 1, %s)")
+                params += [kind, key, encode(value)]
+            elif op == "update":
+                sql.append("SELECT qri_cas(%s, %s, %s, %s)")
+                params += [kind, key, encode(value), expected]
+            elif op == "upsert":
+                sql.append("INSERT INTO qri_records (kind, key, version, data) VALUES (%s, %s, 1, %s)"
+                           " ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, version = qri_records.version + 1")
+                params += [kind, key, encode(value)]
+            elif expected is None:
+                sql.append("DELETE FROM qri_records WHERE kind = %s AND key = %s")
+                params += [kind, key]
+            else:
+                sql.append("SELECT qri_cas(%s, %s, NULL, %s)")
+                params += [kind, key, expected]
+        errors = self._psycopg.errors
         with self._lock:
-            c = self._conn
             try:
-                with c.transaction():
-                    for op, kind, key, value, expected in writes:
-                        if op == "insert":
-                            try:
-                                c.execute("INSERT INTO qri_records (kind, key, version, data) VALUES (%s,%s,1,%s)",
-                                          (kind, key, encode(value)))
-                            except unique:
-                                raise StoreConflict(op, kind, key) from None
-                        elif op == "update":
-                            cur = c.execute("UPDATE qri_records SET data=%s, version=version+1"
-                                            " WHERE kind=%s AND key=%s AND version=%s",
-                                            (encode(value), kind, key, expected))
-                            if cur.rowcount != 1:
-                                raise StoreConflict(op, kind, key)
-                        elif op == "upsert":
-                            c.execute("INSERT INTO qri_records (kind, key, version, data) VALUES (%s,%s,1,%s)"
-                                      " ON CONFLICT (kind, key) DO UPDATE SET data=excluded.data,"
-                                      " version=qri_records.version+1", (kind, key, encode(value)))
-                        elif expected is None:
-                            c.execute("DELETE FROM qri_records WHERE kind=%s AND key=%s", (kind, key))
-                        elif c.execute("DELETE FROM qri_records WHERE kind=%s AND key=%s AND version=%s",
-                                       (kind, key, expected)).rowcount != 1:
-                            raise StoreConflict(op, kind, key)
-            except self._psycopg.errors.SerializationFailure as exc:     # pragma: no cover - not under READ COMMITTED
-                raise StoreConflict("commit", "*", str(exc)) from None
+                self._batch.execute(";\n".join(sql), params)
+            except errors.UniqueViolation as exc:    # detail: Key (kind, key)=(payment, 123) already exists.
+                detail = (exc.diag.message_detail or "").partition(")=(")[2]
+                kind, _, key = detail.partition(", ")
+                raise StoreConflict("insert", kind, key.rsplit(")", 1)[0]) from None
+            except errors.DatabaseError as exc:
+                message = exc.diag.message_primary or ""
+                if exc.sqlstate == "QR001" and message.startswith("qri-conflict:"):
+                    _, kind, key = message.split(":", 2)
+                    raise StoreConflict("update", kind, key) from None
+                raise
 
     def scan(self, kind: str) -> Iterator[tuple[str, Record]]:
         with self._lock:

@@ -66,16 +66,20 @@ def test_store_refuses_a_second_insert_and_a_stale_update(cluster: Cluster) -> N
         u.put("payref", "k", "p1")
         u.commit()
         late = UnitOfWork(two)
+        late.put("payment-new", "fresh", "x")
         late.put("payref", "k", "p2")                      # never read: an INSERT of an existing key
-        with pytest.raises(StoreConflict):
+        with pytest.raises(StoreConflict) as caught:
             late.commit()
+        assert (caught.value.op, caught.value.kind, caught.value.key) == ("insert", "payref", "k")
+        assert two.get("payment-new", "fresh") is None      # all or nothing: the other insert is gone too
         a, b = UnitOfWork(one), UnitOfWork(two)
         a.get("payref", "k"), b.get("payref", "k")
         a.put("payref", "k", "p3")
         a.commit()
         b.put("payref", "k", "p4")                         # read version 1, but it is 2 now
-        with pytest.raises(StoreConflict):
+        with pytest.raises(StoreConflict) as caught:
             b.commit()
+        assert (caught.value.op, caught.value.kind, caught.value.key) == ("update", "payref", "k")
         assert two.get("payref", "k") == "p3"
         assert one.use_nonce("w:m", "n", 100.0, 0.0) and not two.use_nonce("w:m", "n", 100.0, 50.0)
     finally:
