@@ -267,7 +267,7 @@ class Simulator:
         if "timeout" in kinds:
             resp = s.error(Kind.UNAVAILABLE, "timed out (simulated)")
             resp.hang = True
-            resp.delay = self.timeout_seconds
+            resp.delay = min(self.timeout_seconds, self.max_fault_latency)
         elif "ratelimit" in kinds:
             resp = s.error(Kind.RATE_LIMITED, "too many requests (simulated)")
             resp.headers["retry-after"] = kinds["ratelimit"].value or "1"
