@@ -22,6 +22,9 @@ PACKAGE_DATA = {
     "qrinterop.simulators": ["openapi/*.json"],
     "qrinterop.reports": ["schema/*.json"],
     "qrinterop.conformance": ["*.json"],
+    # the interop matrix's adapters: sources and their lock files (their environments are made at install)
+    "qrinterop.interop": ["findings.json", "adapters/_lib/*", "adapters/*/adapter.*", "adapters/*/package.json",
+                          "adapters/*/package-lock.json", "adapters/*/requirements.in", "adapters/*/requirements.lock"],
     # the golden vector tree, copied whole (no Python in it: a data-only package)
     "qrinterop.vectors": ["*.json", "*.md", "MANIFEST", "LICENSE", "images/*", "schema/*.json"],
 }
