@@ -51,7 +51,9 @@ def test_the_simulators_pass_every_rule_in_process(tmp_path: Path) -> None:
     assert code == 0
     # the record is one the report writers take (schema-checked there)
     from qrinterop.cli import main
-    assert main(["report", "build", str(tmp_path / "run.json"), "--out", str(tmp_path / "report"), "--no-allure-html"]) == 0
+    # exit 4 (INCOMPLETE) is the report's verdict on a run that exercised wallet rules only, not a
+    # refusal of the record; 1, 2 or 3 would be
+    assert main(["report", "build", str(tmp_path / "run.json"), "--out", str(tmp_path / "report"), "--no-allure-html"]) in (0, 4)
     assert "paypay.api.idempotency" in (tmp_path / "report" / "certification.md").read_text(encoding="utf-8")
 
 
