@@ -43,8 +43,8 @@ def _schemathesis(examples: int, timeout: float) -> list[dict]:
 
 
 def test_schemathesis_finds_no_5xx_and_no_contract_violation_on_any_wallet() -> None:
-    summaries = _schemathesis(examples=10, timeout=120)
-    assert sum(s["below_400"] for s in summaries) > 50     # not only refusals: requests reached the handlers
+    summaries = _schemathesis(examples=6, timeout=120)
+    assert sum(s["below_400"] for s in summaries) > 30     # not only refusals: requests reached the handlers
 
 
 @pytest.mark.slow
