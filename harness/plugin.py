@@ -129,8 +129,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from qrinterop.conformance.cases import load_cases
     shard = session.config.getoption("qri_shard", None)
     # A shard runs a part of the cases by design: the merged record is checked, not each shard.
-    cases = None if shard else (len(load_cases(state.vectors_dir, state.profiles)[1])
-                                if state.vectors_dir.is_dir() else 0)
+    wallet_api = _is_wallet_api_run(session.config)     # no QR vectors in a wallet API run
+    cases = None if shard or wallet_api else (len(load_cases(state.vectors_dir, state.profiles)[1])
+                                              if state.vectors_dir.is_dir() else 0)
     state.record = RunRecord(iut=iut_info, vectors={"dir": str(state.vectors_dir),
                                                     "manifestSha256": manifest_sha256(state.vectors_dir),
                                                     "sets": sets, "cases": cases},

@@ -595,9 +595,17 @@ static bool encode_objects(const JVal *objs, const char *path, int depth, Buf *o
     }
     if (depth > 3) { fail_set(f, "bad_request", "templates nested deeper than EMV MPM allows at %s", path); return false; }
     bool seen[100] = {false};
+    /* At the root 00 goes first (EMV MPM §4.6.1.1) and the rest in the order given: pass 0 writes
+       00, pass 1 everything else. Inside templates the order given is kept. */
+    int passes = path[0] ? 1 : 2;
+    for (int pass = 0; pass < passes; pass++)
     for (size_t i = 0; i < objs->n; i++) {
         const JVal *o = &objs->items[i];
         const JVal *id = jget(o, "id");
+        if (passes == 2) {
+            bool is00 = id && id->type == J_STR && id->len == 2 && id->str[0] == '0' && id->str[1] == '0';
+            if (is00 != (pass == 0)) continue;
+        }
         if (!id || id->type != J_STR || id->len != 2 || id->str[0] < '0' || id->str[0] > '9' || id->str[1] < '0' ||
             id->str[1] > '9') {
             fail_set(f, "mpm.tlv.id", "object %zu%s%s has no two-digit string id", i, path[0] ? " in " : "", path);

@@ -174,7 +174,11 @@ function opBuild(req) {
   const mode = req.mode === undefined ? 'mpm' : req.mode;
   if (mode === 'cpm') throw new MpmError('unsupported', 'consumer-presented mode (cpm) is not implemented by example-node');
   if (mode !== 'mpm') throw new MpmError('bad_request', `mode must be "mpm" or "cpm", got ${JSON.stringify(mode)}`);
-  const body = encodeObjects(req.objects, '') + '6304';
+  // 00 goes first (EMV MPM §4.6.1.1); every other object keeps the order it was given in.
+  const objects = Array.isArray(req.objects)
+    ? [...req.objects.filter((o) => o && o.id === '00'), ...req.objects.filter((o) => !(o && o.id === '00'))]
+    : req.objects;
+  const body = encodeObjects(objects, '') + '6304';
   return { payload: body + crcHex(body) };
 }
 
