@@ -47,7 +47,8 @@ class PostgresStore:
         try:
             import psycopg
         except ImportError as exc:      # pragma: no cover - psycopg is a dependency of the simulators
-            raise RuntimeError("--state postgresql://… needs the psycopg package (pip install 'psycopg[binary]')") from exc
+            raise RuntimeError("--state postgresql://… needs the Python package psycopg: pip install 'qrinterop[postgres]' "
+                               "(or 'psycopg[binary]')") from exc
         self._psycopg = psycopg
         self.url = url
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=int(connect_timeout))
