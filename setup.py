@@ -20,7 +20,7 @@ ROOTS = {
 PACKAGE_DATA = {
     "qrinterop": ["profiles/*.json", "vectorsets/schemas/*.json", "vectorsets/README.vectors.md"],
     "qrinterop.simulators": ["openapi/*.json"],
-    "qrinterop.reports": ["schema/*.json"],
+    "qrinterop.reports": ["schema/*.json", "allure-node/package.json", "allure-node/package-lock.json"],
     "qrinterop.conformance": ["*.json"],
     # the interop matrix's adapters: sources and their lock files (their environments are made at install)
     "qrinterop.interop": ["findings.json", "adapters/_lib/*", "adapters/*/adapter.*", "adapters/*/package.json",

@@ -2,6 +2,9 @@
 
 The package is installed on first use into a local cache folder (`reports/.allure-node/`, or
 $QRINTEROP_ALLURE_CACHE), never globally, and every subprocess call is bounded by a timeout.
+It is locked like every other dependency: `reports/allure-node/` ships a package.json naming one
+version and its package-lock.json (integrity hashes of the whole tree), and `npm ci` installs
+exactly that; a cache made from another lock is reinstalled.
 The report is generated as a single file (awesome plugin, `singleFile`), so it opens from disk
 (file://) and can be archived or mailed like certification.html; a multi-file Allure report
 needs a web server to load its data. Categories go into the Allure config too: Allure 3's report
@@ -9,6 +12,7 @@ takes them from its config, Allure 2 readers from allure-results/categories.json
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,6 +27,8 @@ from qrinterop.paths import ALLURE_CACHE
 from qrinterop.reports.allure_support import allure3_categories
 
 ALLURE_PACKAGE = "allure@3"
+LOCKED = Path(__file__).resolve().parent / "allure-node"   # package.json + package-lock.json (package data)
+LOCK_STAMP = ".qrinterop-lock-sha256"
 MIN_NODE_MAJOR = 20  # allure 3 needs Node 20 or newer
 DEFAULT_TIMEOUT_S = 300.0
 INSTALL_HINT = ("Install Node.js 20 or newer with npm (Debian/Ubuntu: `sudo apt-get install nodejs npm`; "
@@ -79,22 +85,26 @@ def check_node() -> str:
 
 
 def ensure_allure(cache_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> Path:
-    """The allure CLI script in the cache, installing `allure@3` there on first use."""
+    """The allure CLI script in the cache, installing the locked `allure` there on first use."""
     cache = cache_dir or default_cache_dir()
+    lock_sha = hashlib.sha256((LOCKED / "package-lock.json").read_bytes()).hexdigest()
     cli = _find_cli(cache)
-    if cli.is_file():
+    stamp = cache / LOCK_STAMP
+    if cli.is_file() and stamp.is_file() and stamp.read_text().strip() == lock_sha:
         return cli
     check_node()
     cache.mkdir(parents=True, exist_ok=True)
-    manifest = cache / "package.json"
-    if not manifest.exists():  # without it npm would climb to a parent folder's package.json
-        manifest.write_text(json.dumps({"name": "qrinterop-allure-cache", "private": True}) + "\n")
-    proc = _run(["npm", "install", "--no-audit", "--no-fund", ALLURE_PACKAGE], cwd=cache,
-                timeout=timeout, what=f"npm install {ALLURE_PACKAGE}")
+    # package.json in the cache also keeps npm from climbing to a parent folder's package.json
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(LOCKED / name, cache / name)
+    stamp.unlink(missing_ok=True)
+    proc = _run(["npm", "ci", "--no-audit", "--no-fund"], cwd=cache, timeout=timeout,
+                what=f"npm ci ({ALLURE_PACKAGE}, locked)")
     cli = _find_cli(cache)
     if proc.returncode != 0 or not cli.is_file():
         raise AllureUnavailable(f"npm could not install {ALLURE_PACKAGE} into {cache} (exit {proc.returncode}); "
                                 f"is the npm registry reachable?\n{_tail(proc.stderr)}")
+    stamp.write_text(lock_sha + "\n")
     return cli
 
 

@@ -89,9 +89,15 @@ def test_first_use_installs_into_the_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     cli = allure_html.ensure_allure(cache, timeout=30)
     assert cli == cache / "node_modules" / "allure" / "cli.js"
-    assert (cache / "args.txt").read_text().split() == ["install", "--no-audit", "--no-fund", "allure@3"]
-    assert json.loads((cache / "package.json").read_text())["private"] is True  # npm stays in the cache
+    assert (cache / "args.txt").read_text().split() == ["ci", "--no-audit", "--no-fund"]   # the lock, exactly
+    manifest = json.loads((cache / "package.json").read_text())
+    assert manifest["private"] is True and manifest["dependencies"]["allure"][0].isdigit()  # one version
+    assert (cache / "package-lock.json").read_bytes() == (allure_html.LOCKED / "package-lock.json").read_bytes()
+    (cache / "args.txt").unlink()
     assert allure_html.ensure_allure(cache, timeout=30) == cli  # second use: no install
+    assert not (cache / "args.txt").exists()
+    (cache / allure_html.LOCK_STAMP).write_text("another lock\n")   # made from another lock: reinstalled
+    assert allure_html.ensure_allure(cache, timeout=30) == cli and (cache / "args.txt").exists()
 
 
 @pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
