@@ -16,17 +16,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("parse", help="parse a payload into its tree of data objects")
     payload_args(p)
-    p.add_argument("--mode", choices=("auto", "mpm", "cpm"), default="auto")
+    p.add_argument("--mode", choices=("auto", "mpm", "cpm"), default="auto",
+                   help="mpm (EMV MPM TLV text), cpm (base64 BER-TLV) or auto: decide from the payload")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("build", help="build a payload (CRC added) from a JSON list of objects")
     p.add_argument("objects", nargs="?", help='JSON: [{"id":"00","value":"01"}, …] or {"objects": […]}; '
                                               "'-' or nothing reads standard input")
-    p.add_argument("--file", "-f")
-    p.add_argument("--mode", choices=("mpm", "cpm"), default="mpm")
+    p.add_argument("--file", "-f", help="read the objects (JSON) from this file instead of the argument or stdin")
+    p.add_argument("--mode", choices=("mpm", "cpm"), default="mpm",
+                   help="mpm: merchant-presented (EMV MPM TLV text); cpm: consumer-presented (BER-TLV, base64)")
     p.add_argument("--order", choices=("given", "canonical"), default="given",
                    help="keep the given order (00 first) or sort every level by ID")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print {\"payload\": …} as JSON instead of the bare payload")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check a payload against a profile; exit 0 valid, 1 invalid")
@@ -36,12 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("explain", help="annotated dump: every object and what is wrong with it")
     payload_args(p)
-    p.add_argument("--profile", "-p", default="auto")
+    p.add_argument("--profile", "-p", default="auto", help="profile whose rules to apply (default: auto-detect)")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("rules", help="list the rule catalogue")
     p.add_argument("--profile", "-p", help="only the rules this profile applies (with its base)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the catalogue as JSON (as in vectors/rules.json)")
     p.set_defaults(func=cmd_rules)
 
 
