@@ -67,6 +67,7 @@ def test_certify_on_a_partial_vector_set_is_incomplete_and_lists_the_untested_ru
     assert overall["verdict"] == "INCOMPLETE" and overall["failingMustRules"] == []
     assert "mpm.tip.fixed" in overall["untestedMustRules"]
     assert any("never exercised" in why for why in overall["incompleteBecause"])
+    assert (tmp_path / "out" / "junit.xml").is_file()      # written with --no-reports too
 
 
 @pytest.mark.skipif(not BUGGY.is_file(), reason="examples/iut/buggy/buggy_iut.py is not there")
