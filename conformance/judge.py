@@ -351,7 +351,15 @@ def judge_build(case: Case, reply: Reply, oracle: Oracle, profile: str = "emv") 
         tree_b = [o for o in tree_b or [] if o.get("id") != "63"] if ok_b else tree_b
         tree_e = [o for o in tree_e or [] if o.get("id") != "63"] if ok_e else tree_e
     must = [v for v in found if v[1] == "MUST"]
+    lesser = [v for v in found if v[1] != "MUST"]
     if not must and ok_b and ok_e and dx.sorted_tree(tree_b) == dx.sorted_tree(tree_e):
+        if lesser:     # same objects, valid, but a SHOULD/MAY rule broken (e.g. a lower-case CRC)
+            named = tuple(dict.fromkeys(r for r, _, _ in lesser))
+            text = "; ".join(f"{r}: {m}" for r, _, m in lesser[:2])
+            evidence["actual"]["violations"] = [list(v) for v in lesser]
+            return Outcome(WARNING, f"SHOULD-level: built a valid payload, but {text}",
+                           list(dict.fromkeys([*rules, *named])), "wrong-value", evidence,
+                           dx.Finding(named, dx.DIAGNOSIS, f"the reference finds {text} in what it built"))
         # EMV fixes only 00 first and 63 last; any other order of the same objects is the IUT's choice.
         evidence["choice"] = "another object order"
         return Outcome(PASSED, "built a valid payload holding the expected objects in another order (EMV MPM "

@@ -26,6 +26,7 @@ from qrinterop.conformance.cases import Case, load_cases
 @dataclass
 class SelfCheck:
     failed: list[tuple[str, judge.Outcome]] = field(default_factory=list)
+    warned: list[tuple[str, judge.Outcome]] = field(default_factory=list)
     tests: int = 0
 
     @property
@@ -85,6 +86,8 @@ def run(obj: Any, vectors_dir: Path | None = None, oracle: judge.Oracle | None =
         result.tests += 1
         if outcome.status == judge.FAILED:
             result.failed.append((case.id, outcome))
+        elif outcome.status == judge.WARNING:
+            result.warned.append((case.id, outcome))
     for name, table, judging in (("hostile-inputs", rb.HOSTILE, rb.judge_hostile),
                                  ("wire", None, rb.judge_wire)):
         if table is not None:
@@ -120,7 +123,9 @@ def main(argv: list[str]) -> int:
         print(f"{mark} {r['mutant']:32} planted {r['planted']:26} named {r['namedFirst']!s:26} "
               f"{r['failedTests']:3}/{r['tests']} failed  {r['seconds']:.1f} s")
     print(f"\nmutation score: {killed}/{len(rows)} killed; attribution accuracy: {right}/{killed} name the planted "
-          f"rule first; equivalent mutants: {len(getattr(module, 'EQUIVALENT', {}))}")
+          f"rule first; equivalent mutants (not counted): {len(getattr(module, 'EQUIVALENT', {}))}")
+    for name, why in getattr(module, "EQUIVALENT", {}).items():
+        print(f"  equivalent: {name} — {why}")
     return 0 if killed == right == len(rows) else 1
 
 

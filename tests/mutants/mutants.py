@@ -338,6 +338,17 @@ class DecodeLatin1(Mutant):
         return got
 
 
+class DecodeShiftJisGuess(Mutant):
+    PLANTED, WHY, IMAGING = "iut.decode.exact", "byte segment without ECI guessed as Shift_JIS (zxing's Japanese " \
+        "heuristic) and decoded so", True
+
+    def decode_image(self, png_base64):
+        got = super().decode_image(png_base64)
+        if not got["payload"].isascii():
+            got["payload"] = got["payload"].encode("utf-8").decode("cp932", errors="replace")
+        return got
+
+
 class DecodeStripsSpaces(Mutant):
     PLANTED, WHY, IMAGING = "iut.decode.exact", "decoded text .strip()ed before it is returned", True
 
@@ -358,7 +369,56 @@ ALL: list[type] = [CrcWithoutTag, CrcUtf16LowByte, CrcShiftJis, CrcXmodem, CrcLa
                    BuildTrimsValues, BuildDropsUnknown, BuildKeepsGivenOrder, ParseLengthInBytes, ParseLatin1,
                    ParseUtf16LowByte, ParseShiftJis, ParseTrims, ParseDropsRfu, ParseSorts, ParseFlat62,
                    ParseNoDuplicateCheck, ParseLenient, ParseCrashesOnNonAscii, *LENIENT, ValidateLengthInBytes, JpqrFirstMaiOnly,
-                   DecodeLatin1, DecodeStripsSpaces, RenderLatin1]
+                   DecodeLatin1, DecodeShiftJisGuess, DecodeStripsSpaces, RenderLatin1]
 
-# Mutants that change nothing the spec constrains, with why (not counted in the score).
-EQUIVALENT: dict[str, str] = {}
+class CrcLowercase(Mutant):
+    PLANTED, WHY = "mpm.crc.uppercase", "CRC written in lower-case hex (seen in the wild, notes V7)"
+
+    def build(self, objects, mode="mpm"):
+        built = super().build(objects, mode)
+        if mode == "mpm":
+            built["payload"] = built["payload"][:-4] + built["payload"][-4:].lower()
+        return built
+
+
+# Mutants the certification rightly does not fail, with why (not counted in the score; each is
+# checked by a test to end in the warning it should).
+EQUIVALENT: dict[str, str] = {
+    "CrcLowercase": "mpm.crc.uppercase is SHOULD (EMV shows upper case only in an example, notes A-notes/V7): "
+                    "the suite warns, certification does not fail, by design",
+}
+EQUIVALENT_MUTANTS: list[type] = [CrcLowercase]
+
+
+# ---- legitimate variants: choices the spec leaves open; the suite must not fail them ------------
+
+class CrcCheckingParser(Mutant):
+    WHY = "parse verifies the CRC and rejects a mismatch (as many real codecs do): allowed (mpm-structure/31)"
+
+    def parse(self, payload, mode="mpm"):
+        from qrinterop.emv.crc import crc_hex
+        from qrinterop.errors import MpmError
+        if mode == "mpm" and len(payload) >= 8 and payload[-8:-4] == CRC_TAG and \
+                crc_hex(payload[:-4]) != payload[-4:].upper():
+            raise MpmError("mpm.crc.mismatch", "CRC does not match")
+        return super().parse(payload, mode)
+
+
+class CanonicalOrderBuilder(Mutant):
+    WHY = "build sorts the objects by ID (EMV fixes only 00 first and 63 last)"
+
+    def build(self, objects, mode="mpm"):
+        if mode != "mpm":
+            return super().build(objects, mode)
+        return {"payload": build_mpm(objects, order="canonical")}
+
+
+class EmptyOmittingBuilder(Mutant):
+    WHY = "build omits an object with an empty value instead of refusing (allowed: mpm-structure build case)"
+
+    def build(self, objects, mode="mpm"):
+        from qrinterop.vectorsets.evaluate import without_empty
+        return super().build(without_empty(objects) if mode == "mpm" else objects, mode)
+
+
+LEGITIMATE: list[type] = [CrcCheckingParser, CanonicalOrderBuilder, EmptyOmittingBuilder]

@@ -37,3 +37,20 @@ def test_mutant_is_killed_and_blamed_on_its_planted_rule(mutant):
     assert check.named_first == mutant.PLANTED, (
         f"{mutant.__name__}: planted {mutant.PLANTED}, the suite names {check.named_first} first "
         f"(charged: {dict(check.charged)})")
+
+
+@pytest.mark.parametrize("variant", battery.LEGITIMATE, ids=lambda m: m.__name__)
+def test_a_legitimate_variant_is_not_failed(variant):
+    """No false positives: choices the spec leaves open (a CRC-checking parser, a builder that
+    sorts, or omits an empty object) pass, at most with a warning."""
+    check = selfcheck.run(variant())
+    assert check.tests > 400
+    assert check.failed == [], [(tid, o.message) for tid, o in check.failed[:3]]
+
+
+@pytest.mark.parametrize("mutant", battery.EQUIVALENT_MUTANTS, ids=lambda m: m.__name__)
+def test_an_equivalent_mutant_ends_in_a_warning_on_its_rule_not_a_failure(mutant):
+    assert mutant.__name__ in battery.EQUIVALENT
+    check = selfcheck.run(mutant())
+    assert check.failed == []
+    assert any(mutant.PLANTED in o.rules for _, o in check.warned), [o.message for _, o in check.warned[:3]]
