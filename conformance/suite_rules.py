@@ -44,7 +44,9 @@ SUITE_RULES: tuple[dict[str, Any], ...] = (
      "description": "Every object of the payload — known, RFU (65-79, RFU sub-IDs) or unreserved (80-99) — in "
                     "payload order, each value exactly the LEN characters it holds (leading and trailing spaces "
                     "kept, no re-encoding), templates (26-51, 62, 64, 80-99, 62.50-99) returned with children. "
-                    "Charged when the diagnosis finds a dropped, trimmed, reordered or wrongly nested object."},
+                    "Charged when the diagnosis finds a dropped, trimmed, reordered or wrongly nested object. "
+                    "Keeping RFU and unknown IDs in the tree at MUST is our choice: notes A14 only says a reader "
+                    "tolerates (ignores, with a warning) them, and a tree that drops them hides what the code holds."},
     {"id": "iut.build.faithful", "title": "build writes the objects it is given",
      "level": "MUST", "profile": None, "source": "EMV MPM §3.2, §4.6.1", "ops": ["build"],
      "description": "The payload holds every object given, with its value unchanged, 00 first and 63 last; any "

@@ -384,7 +384,7 @@ class CrcLowercase(Mutant):
 # Mutants the certification rightly does not fail, with why (not counted in the score; each is
 # checked by a test to end in the warning it should).
 EQUIVALENT: dict[str, str] = {
-    "CrcLowercase": "mpm.crc.uppercase is SHOULD (EMV shows upper case only in an example, notes A-notes/V7): "
+    "CrcLowercase": "mpm.crc.uppercase is SHOULD (EMV shows upper case only in an example; notes/emv-mpm.md §6 V7 quotes a lower-case CRC from the wild): "
                     "the suite warns, certification does not fail, by design",
 }
 EQUIVALENT_MUTANTS: list[type] = [CrcLowercase]
