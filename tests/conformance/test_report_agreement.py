@@ -120,3 +120,16 @@ def test_allure_results_counts_are_the_models(run_dir):
     assert by_status["failed"] + by_status["broken"] == t["failed"]
     assert by_status["passed"] == t["passed"] + t["warning"]          # JUnit and Allure have no warning state
     assert by_status["skipped"] == t["skipped"] + t["expected-failure"]
+
+
+@pytest.mark.parametrize("name", ["certification.html", "summary.md"])
+def test_html_and_the_short_summary_say_the_same_counts(run_dir, name):
+    out = run_dir[0]
+    path = out / name
+    if not path.is_file():
+        pytest.skip(f"{name} is not written by this version of the report writers")
+    t = _model(out)["overall"]["tests"]
+    text = path.read_text()
+    line = re.search(r"(\d+) passed, (\d+) failed, (\d+) warning, (\d+) skipped[^,]*, (\d+) expected", text)
+    assert line, f"{name} has no test counts"
+    assert [int(g) for g in line.groups()] == [t[s] for s in STATUSES]
