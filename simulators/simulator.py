@@ -339,8 +339,13 @@ class Simulator:
                         return stored
             try:
                 resp = s.handlers[op.operation_id](ctx)
-            except SimError:
+            except SimError as exc:
                 uow.pending.clear()          # a refused request writes nothing
+                if exc.kind is Kind.IDEMPOTENCY_CONFLICT and ikey and self.store.get("idem", ikey) is not None:
+                    # Read skew: another process committed this key's answer between our reads (no
+                    # answer yet when we looked, its payment already there when we looked next). Not
+                    # a conflict: run again, and the stored answer is replayed.
+                    raise StoreConflict("read", "idem", ikey) from None
                 raise
             if ikey and s.is_final(resp):
                 remember(uow, ikey, fp, resp)

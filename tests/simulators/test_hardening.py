@@ -295,3 +295,47 @@ def test_a_line_pay_refund_replayed_after_620_s_is_refused_and_moves_no_money() 
         replayed = http.post(m.url("linepay") + f"/v3/payments/{tx}/refund", content=raw, headers=refund_headers)
         assert replayed.json()["returnCode"] == "1198", replayed.text
         assert sim.payment("linepay", tx)["refunded"] == 30
+
+
+class _Interleaving(SqliteStore):
+    """A second process's view of the same file, which lets the first process finish a request in
+    between two of its reads (right after it looked for the idempotency record and found none)."""
+
+    def __init__(self, path: str, between: Any) -> None:
+        super().__init__(path)
+        self.between = between
+
+    def get_versioned(self, kind: str, key: str) -> Any:
+        got = super().get_versioned(kind, key)
+        if kind == "idem" and self.between is not None:
+            between, self.between = self.between, None
+            between()
+        return got
+
+
+@pytest.mark.parametrize("wallet", ["paypay", "dbarai"])
+def test_a_duplicate_committed_between_two_reads_is_replayed_not_refused(tmp_path: Path, wallet: str) -> None:
+    """Read skew across processes: B finds no stored answer, A commits the same create, B finds
+    A's payment — B must answer with A's stored answer (the bug: 409 'payment id already used')."""
+    db = str(tmp_path / "shared.db")
+    path, body = CREATE[wallet]
+    raw = json.dumps(body).encode()
+    a = Simulator([wallet], store=SqliteStore(db))
+    creds = a.credentials(wallet)
+    first: list[Any] = []
+
+    def a_creates() -> None:
+        first.append(a.handle(_request(wallet, path, raw, creds)))
+
+    b = Simulator([wallet], store=_Interleaving(db, a_creates))
+    answer = b.handle(_request(wallet, path, raw, creds))
+    assert first and first[0].status == 201
+    assert answer.status == 201 and answer.body == first[0].body, answer.body
+    assert a.store.count("payment") == 1
+    a.store.close()
+    b.store.close()
+
+
+def _request(wallet: str, path: str, raw: bytes, creds: dict[str, str]) -> Any:
+    from qrinterop.simulators.engine.http import SimRequest
+    return SimRequest("POST", f"/{wallet}{path}", "", spec(wallet).client_signer(creds, "POST", path, raw), raw)
