@@ -143,34 +143,14 @@ def charset_mangling(expected: str, actual: str) -> str | None:
     return None
 
 
-def _crc(data: bytes, init: int = 0xFFFF) -> str:
-    from binascii import crc_hqx
-    return f"{crc_hqx(data, init):04X}"
-
-
 def crc_hypothesis(payload: str) -> str | None:
-    """Which wrong CRC computation produced the CRC of `payload` (ends with 6304XXXX), or None."""
+    """Which wrong CRC computation produced the CRC of `payload` (ends with 6304XXXX), or None —
+    the validator's own list of known mistakes (qrinterop.rules.emv.CRC_MISTAKES)."""
+    from qrinterop.rules.emv import crc_mistake
     if len(payload) < 8 or payload[-8:-4] != CRC_TAG:
         return None
-    got = payload[-4:].upper()
-    body = payload[:-4]
-    before = payload[:-8]
-    hypotheses: list[tuple[str, Any]] = [
-        ("CRC computed over the bytes before '6304' (the CRC's own ID and length left out)", lambda: _crc(before.encode("utf-8"))),
-        ("CRC computed over the Latin-1 bytes of the text", lambda: _crc(body.encode("latin-1"))),
-        ("CRC computed over the low byte of each UTF-16 unit", lambda: _crc(bytes(u & 0xFF for u in _utf16_units(body)))),
-        ("CRC computed over Shift_JIS bytes instead of UTF-8", lambda: _crc(body.encode("cp932"))),
-        ("CRC computed over UTF-16 bytes", lambda: _crc(body.encode("utf-16-be"))),
-        ("CRC computed with initial value 0x0000 (CRC-16/XMODEM) instead of 0xFFFF", lambda: _crc(body.encode("utf-8"), 0)),
-        ("CRC computed over the characters' code points modulo 256", lambda: _crc(bytes(ord(c) & 0xFF for c in body))),
-    ]
-    for how, compute in hypotheses:
-        try:
-            if compute() == got:
-                return how
-        except (UnicodeError, ValueError):
-            continue
-    return None
+    label = crc_mistake(payload[:-4], payload[-4:])
+    return f"CRC computed {label}" if label else None
 
 
 def _utf16_units(text: str) -> list[int]:

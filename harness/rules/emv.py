@@ -8,6 +8,7 @@ disagreements listed in notes/emv-mpm.md §7, each of which a rule below pins do
 from __future__ import annotations
 
 import re
+from typing import Callable
 from binascii import crc_hqx
 
 from qrinterop.emv import dictionary as d
@@ -256,22 +257,47 @@ def _check_crc(p: MpmPayload, crc: DataObject | None, out: Findings) -> None:
                 + _crc_diagnosis(text[:offset + 4], value.upper()), "63", offset + 4, value)
 
 
+def _utf16_low_bytes(text: str) -> bytes:
+    raw = text.encode("utf-16-be")
+    return raw[1::2]
+
+
+# The known ways of computing the CRC wrong (notes §5, A8; seen in real codecs): each maps the
+# covered text (every object up to and including "6304") to the CRC hex such a codec writes.
+CRC_MISTAKES: tuple[tuple[str, Callable[[str], str]], ...] = (
+    # The first five in the order the validator has always tried them (its messages are recorded).
+    ("over Shift_JIS bytes instead of UTF-8", lambda c: f"{crc_hqx(c.encode('shift_jis'), 0xFFFF):04X}"),
+    ("over UTF-16 code units instead of UTF-8 bytes", lambda c: f"{crc_hqx(c.encode('utf-16-be'), 0xFFFF):04X}"),
+    ("over Latin-1 bytes (text mangled) instead of UTF-8", lambda c: f"{crc_hqx(c.encode('latin-1'), 0xFFFF):04X}"),
+    ("over the bytes before '6304' (ID and length of 63 left out)", lambda c: crc_hex(c[:-4])),
+    ("over the payload text without its last character", lambda c: crc_hex(c[:-1])),
+    ("over the low byte of each UTF-16 code unit (charCodeAt(i) & 0xFF)",
+     lambda c: f"{crc_hqx(_utf16_low_bytes(c), 0xFFFF):04X}"),
+    ("over Windows-31J (cp932) bytes instead of UTF-8", lambda c: f"{crc_hqx(c.encode('cp932'), 0xFFFF):04X}"),
+    ("over code points modulo 256 (a char cast to a byte)",
+     lambda c: f"{crc_hqx(bytes(ord(ch) & 0xFF for ch in c), 0xFFFF):04X}"),
+    ("with initial value 0x0000 (CRC-16/XMODEM) instead of 0xFFFF", lambda c: f"{crc_hqx(c.encode(), 0):04X}"),
+)
+
+
+def crc_mistake(covered: str, found: str) -> str | None:
+    """The known wrong computation that gives `found` for `covered`, or None. The UTF-8 answer
+    itself is not a mistake; for ASCII text several encodings agree, and the first label wins."""
+    if found.upper() == crc_hex(covered):
+        return None
+    for label, compute in CRC_MISTAKES:
+        try:
+            if compute(covered) == found.upper():
+                return label
+        except (UnicodeError, ValueError):
+            continue
+    return None
+
+
 def _crc_diagnosis(covered: str, found: str) -> str:
     """Name the known way of computing it wrong that gives `found`, if one does (a finding for reports)."""
-    candidates = {"over the bytes before '6304' (ID and length of 63 left out)": covered[:-4],
-                  "over the payload text without its last character": covered[:-1]}
-    for label, encoding in (("over Shift_JIS bytes instead of UTF-8", "shift_jis"),
-                            ("over UTF-16 code units instead of UTF-8 bytes", "utf-16-be"),
-                            ("over Latin-1 bytes (text mangled) instead of UTF-8", "latin-1")):
-        try:
-            if f"{crc_hqx(covered.encode(encoding), 0xFFFF):04X}" == found:
-                return f" (the value found is the CRC computed {label})"
-        except UnicodeEncodeError:
-            continue
-    for label, text in candidates.items():
-        if crc_hex(text) == found:
-            return f" (the value found is the CRC computed {label})"
-    return ""
+    label = crc_mistake(covered, found)
+    return f" (the value found is the CRC computed {label})" if label else ""
 
 
 def check_emv(p: MpmPayload, out: Findings) -> None:

@@ -41,7 +41,7 @@ def _with_crc(body_before_tag: str, crc: int) -> str:
 
 @pytest.mark.parametrize("how, crc_of", [
     ("without '6304'", lambda before, body: crc_hqx(before.encode(), 0xFFFF)),
-    ("low byte of each UTF-16 unit", lambda before, body: crc_hqx(bytes(b for i, b in enumerate(body.encode("utf-16-be")) if i % 2), 0xFFFF)),
+    ("low byte of each UTF-16 code unit", lambda before, body: crc_hqx(bytes(b for i, b in enumerate(body.encode("utf-16-be")) if i % 2), 0xFFFF)),
     ("Shift_JIS", lambda before, body: crc_hqx(body.encode("cp932"), 0xFFFF)),
     ("initial value 0x0000", lambda before, body: crc_hqx(body.encode(), 0)),
 ])
@@ -173,3 +173,17 @@ def test_record_fields_carry_attribution_only_for_failures_and_warnings():
     assert fields["attribution"] == {"rules": ["mpm.tlv.truncated"], "method": "primary"} and fields["diagnosis"]
     passed = judge.judge_parse(case("parse", "invalid"), err("parse", "mpm.tlv.length"), ORACLE)
     assert passed.record_fields()["attribution"] is None
+
+
+@pytest.mark.parametrize("mangle, words", [
+    (lambda body: crc_hqx(bytes(b for i, b in enumerate(body.encode("utf-16-be")) if i % 2), 0xFFFF),
+     "low byte of each UTF-16 code unit"),
+    (lambda body: crc_hqx(body.encode("shift_jis"), 0xFFFF), "Shift_JIS"),
+    (lambda body: crc_hqx(body.encode(), 0), "XMODEM"),
+])
+def test_the_validator_names_the_wrong_crc_computation_for_japanese_text(mangle, words):
+    from qrinterop.rules import validate
+    body = PAYLOAD[:-4]
+    report = validate(body + f"{mangle(body):04X}", profile="emv")
+    crc = [v for v in report.violations if v.rule == "mpm.crc.mismatch"]
+    assert crc and words in crc[0].message
