@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from qrinterop.errors import UsageError
 
-from qrinterop.reports.verdicts import (EXIT_CERTIFIED as EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERNAL,  # noqa: E402
+from qrinterop.reports.verdicts import (EXIT_CERTIFIED as EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERNAL,  # noqa: E402,F401 (exported)
                                        EXIT_NOT_CERTIFIED as EXIT_FAIL, EXIT_USAGE)
 
 

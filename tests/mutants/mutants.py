@@ -7,7 +7,6 @@ left out, images decoded with a guess. `PLANTED` is the rule the suite must name
 """
 from __future__ import annotations
 
-import base64
 from binascii import crc_hqx
 from typing import Any, Callable
 
