@@ -32,6 +32,12 @@ def _detail(test: Mapping[str, Any]) -> str:
     lines = [f"rules: {', '.join(test.get('rules') or [])}",
              f"operation: {test.get('operation')}  vector result: {test.get('result')}",
              f"category: {test.get('category')}", f"message: {test.get('message')}"]
+    attribution = test.get("attribution") or {}
+    if attribution.get("rules"):     # the rule(s) the IUT broke, and how the suite decided it
+        lines.append(f"charged to: {', '.join(attribution['rules'])} ({attribution.get('method')})")
+    if test.get("diagnosis"):
+        lines.append(f"diagnosis: {test['diagnosis']}")
+    lines += [f"warning: {w}" for w in test.get("warnings") or []]
     if ev.get("payload"):
         lines.append(f"payload: {ev['payload']}")
     for key in ("expected", "actual"):
