@@ -351,7 +351,10 @@ class Recorder:
         self.item.stash[_RESULT] = {"status": outcome.status, "message": outcome.message,
                                     "rules": list(outcome.rules) or list(meta.get("rules") or []),
                                     "category": outcome.category, "evidence": evidence, **record_fields}
-        _allure_describe(meta, outcome.rules or meta.get("rules") or [], evidence,
+        # Allure groups by story = rule: a failure appears under the rules it is charged to, as in
+        # the verdict model (qrinterop.reports.verdicts.charged_rules), not under every rule it names.
+        from qrinterop.reports.verdicts import charged_rules
+        _allure_describe(meta, charged_rules(self.item.stash[_RESULT]) or meta.get("rules") or [], evidence,
                          png if outcome.status != "passed" else None, outcome.category)
         if outcome.status == "failed":
             record = {"id": meta.get("id") or self.item.name, "rules": self.item.stash[_RESULT]["rules"],

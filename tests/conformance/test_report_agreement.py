@@ -133,3 +133,18 @@ def test_html_and_the_short_summary_say_the_same_counts(run_dir, name):
     line = re.search(r"(\d+) passed, (\d+) failed, (\d+) warning, (\d+) skipped[^,]*, (\d+) expected", text)
     assert line, f"{name} has no test counts"
     assert [int(g) for g in line.groups()] == [t[s] for s in STATUSES]
+
+
+def test_allure_stories_count_each_failure_under_the_rules_it_is_charged_to(run_dir):
+    out = run_dir[0]
+    results = [json.loads(p.read_text()) for p in (out / "allure-results").glob("*-result.json")]
+    if not results:
+        pytest.skip("allure-pytest is not installed: no Allure results to compare")
+    failed_by_story: Counter = Counter()
+    for r in results:
+        if r["status"] in ("failed", "broken"):
+            for label in r.get("labels", []):
+                if label["name"] == "story":
+                    failed_by_story[label["value"]] += 1
+    model = {e["id"]: e["counts"]["failed"] for e in _model(out)["rules"] if e["counts"]["failed"]}
+    assert dict(failed_by_story) == model
