@@ -76,6 +76,8 @@ def test_console_text_and_json_say_the_same_counts_and_verdict(run_dir):
     console_rules = {r["rule"]: r for r in as_json["rules"]}
     for entry in model["rules"]:
         assert console_rules[entry["id"]]["verdict"] == entry["verdict"], entry["id"]
+        assert {s: console_rules[entry["id"]]["counts"][s] for s in STATUSES} == \
+            {s: entry["counts"][s] for s in STATUSES}, entry["id"]
 
 
 def test_certification_md_says_the_same_counts(run_dir):
