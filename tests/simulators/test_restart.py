@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
