@@ -56,3 +56,19 @@ def test_identical_creates_and_refunds_across_two_processes_on_one_sqlite_file(p
     assert all(r.status_code < 500 for r in refunds)
     assert sum(r.status_code == 201 for r in refunds) == 10
     assert httpx.get(f"{a.base}/_sim/payments/dbarai/{pid}").json()["refunded"] == 1000
+
+
+def test_a_key_rotated_on_one_process_is_refused_by_the_other_within_a_second(pair) -> None:
+    a, b = pair
+    merchant = {"wallet": "dbarai", "merchant_id": f"rot-{uuid.uuid4().hex[:6]}", "api_key": f"k1-{uuid.uuid4().hex[:6]}",
+                "secret": "s"}
+    assert httpx.post(f"{a.base}/_sim/merchants", json=merchant).status_code == 201
+    time.sleep(1.1)                                   # past the other process's merchant cache
+    with httpx.Client(timeout=10) as http:
+        assert signed(http, b.base, merchant, "dbarai", "GET", "/v1/payments/none").status_code == 404
+        rotated = {**merchant, "api_key": f"k2-{uuid.uuid4().hex[:6]}"}
+        assert httpx.post(f"{a.base}/_sim/merchants", json=rotated).status_code == 201
+        time.sleep(1.1)
+        old = signed(http, b.base, merchant, "dbarai", "GET", "/v1/payments/none")
+        assert old.status_code == 401 and old.json()["error"]["code"] == "INVALID_SIGNATURE"
+        assert signed(http, b.base, rotated, "dbarai", "GET", "/v1/payments/none").status_code == 404
