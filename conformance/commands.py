@@ -218,10 +218,7 @@ def _run_pytest(plan: dict[str, Any], args: argparse.Namespace, root: Path) -> i
     if args.workers not in ("0", 0):
         argv += ["-n", str(args.workers)]
     if getattr(args, "error_codes", None):
-        # The plugin reads the mapping from the environment until the pytest11 entry point declares
-        # --qri-error-codes; xdist workers inherit it.
-        from qrinterop.plugin import ERROR_CODES_ENV
-        os.environ[ERROR_CODES_ENV] = str(Path(args.error_codes).resolve())
+        argv += ["--qri-error-codes", str(Path(args.error_codes).resolve())]
     progress = Progress(_real_stderr())
     # CI cancels with SIGTERM: treat it like Ctrl-C, so pytest ends the session and the plugin
     # writes run.json with complete: false instead of the process dying mid-write.

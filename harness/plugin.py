@@ -18,7 +18,6 @@ options) only in sessions that ask for the suite, so it never touches unrelated 
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,15 +62,12 @@ def pytest_configure(config: pytest.Config) -> None:
                         profiles=[p.strip() for p in profiles.split(",") if p.strip()] if profiles else None,
                         vectors_dir=vectors, expected=load_expected_failures(config.getoption("qri_expected_failures")),
                         timeout=config.getoption("qri_timeout"), is_worker=hasattr(config, "workerinput"))
-    state.error_codes_file = config.getoption("qri_error_codes", None) or os.environ.get(ERROR_CODES_ENV) or None
+    state.error_codes_file = config.getoption("qri_error_codes", None)
     state.error_codes = load_error_codes(state.error_codes_file)
     config.stash[_STATE] = state
     record_path = config.getoption("qri_run_record")
     if record_path and not state.is_worker:
         state.record_path = Path(record_path)
-
-
-ERROR_CODES_ENV = "QRINTEROP_ERROR_CODES"   # until the entry point declares --qri-error-codes
 
 
 def load_error_codes(path: str | None) -> dict[str, str]:

@@ -22,7 +22,7 @@ SUITE_PLUGIN = "qrinterop.plugin"
 SUITE_PACKAGE = "qrinterop.conformance"
 
 # Options that aim the suite at something: any of them set means the session wants the suite.
-_SUITE_OPTIONS = ("qri_iut", "qri_vectors", "qri_profile", "qri_run_record", "qri_expected_failures",
+_SUITE_OPTIONS = ("qri_iut", "qri_vectors", "qri_profile", "qri_run_record", "qri_expected_failures", "qri_error_codes",
                   "qri_wallet_url", "qri_wallet_ids")
 
 
@@ -36,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--qri-vectors", default=None, metavar="DIR", help="vector directory (default: the bundled vectors)")
     group.addoption("--qri-expected-failures", default=None, metavar="FILE",
                     help="JSON {rule-or-vector-id: reason}: known deviations, shown as expected-failure")
+    group.addoption("--qri-error-codes", default=None, metavar="FILE",
+                    help="JSON {IUT error code: catalogue rule id}: read the IUT's own error codes as rule ids")
     group.addoption("--qri-run-record", default=None, metavar="PATH", help="write the run record (run.json) here")
     group.addoption("--qri-timeout", type=float, default=5.0, metavar="S", help="per-request IUT timeout (jsonl, http)")
     group.addoption("--qri-examples", type=int, default=None, metavar="N",
