@@ -16,7 +16,7 @@ ROOTS = {
 }
 
 # Everything read at run time ships inside the package (qrinterop.paths finds it there): without
-# it an installed wheel would certify against no vectors. tests/packaging checks a built wheel.
+# it an installed wheel would certify against no vectors. tests/install checks a built wheel.
 PACKAGE_DATA = {
     "qrinterop": ["profiles/*.json", "vectorsets/schemas/*.json", "vectorsets/README.vectors.md"],
     "qrinterop.simulators": ["openapi/*.json"],

@@ -124,10 +124,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     sets = [vs.to_dict() for vs, _ in load_sets(state.vectors_dir)] if state.vectors_dir.is_dir() else []
     from qrinterop.conformance.cases import load_cases
     shard = session.config.getoption("qri_shard", None)
-    # A shard runs a part of the cases by design: the merged record is checked, not each shard.
+    # Every record, a shard's too, holds the number of cases in scope: `report merge` checks the
+    # merged run against it (a shard alone runs a part of them by design: scope.shard says so).
     wallet_api = _is_wallet_api_run(session.config)     # no QR vectors in a wallet API run
-    cases = None if shard or wallet_api else (len(load_cases(state.vectors_dir, state.profiles)[1])
-                                              if state.vectors_dir.is_dir() else 0)
+    cases = None if wallet_api else (len(load_cases(state.vectors_dir, state.profiles)[1])
+                                     if state.vectors_dir.is_dir() else 0)
     state.record = RunRecord(iut=iut_info, vectors={"dir": str(state.vectors_dir),
                                                     "manifestSha256": manifest_sha256(state.vectors_dir),
                                                     "sets": sets, "cases": cases},

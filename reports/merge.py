@@ -58,6 +58,12 @@ def merge_run_records(records: Iterable[Mapping[str, Any]], names: Iterable[str]
     finished = [r.get("finishedAt") for r in records]
     merged["finishedAt"] = None if None in finished else max(finished)
     merged["complete"] = all(bool(r.get("complete")) for r in records)
+    counts = {(r.get("vectors") or {}).get("cases") for r in records}
+    if len(counts) > 1:
+        raise MergeError(f"the records disagree on how many vector cases are in scope ({sorted(map(str, counts))}); "
+                         "only shards of one run can be merged")
+    # the merged record is the whole run: judged against every case in scope, a missing shard shows
+    merged["scope"] = {**(first.get("scope") or {}), "shard": None}
     return merged
 
 

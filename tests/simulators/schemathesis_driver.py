@@ -1,8 +1,8 @@
 """Schemathesis against every served wallet, signing each generated request as it is sent.
 
-Run as a script (`python tests/simulators/schemathesis_driver.py [--examples N] [wallet …]`) so that
-its imports see the installed libraries only: run inside pytest, the `tests/` directory is on
-sys.path and `tests/packaging/` would shadow the `packaging` library Schemathesis imports.
+Run as a script (`python tests/simulators/schemathesis_driver.py [--examples N] [wallet …]`), as a
+user would run Schemathesis, so that its imports and hypothesis settings stay out of the test process
+(once needed: a test folder named `packaging` shadowed the library of that name; it is tests/install now).
 Prints one JSON line per wallet ({"wallet", "requests", "below_400", "server_errors", "failures"})
 and exits 1 if any request got a 5xx or any answer broke the wallet's OpenAPI document.
 

@@ -29,7 +29,7 @@ def test_openapi_document_is_valid(wallet: str) -> None:
 
 def _schemathesis(examples: int, timeout: float) -> list[dict]:
     pytest.importorskip("schemathesis", reason="schemathesis is a dev dependency (pip install schemathesis)")
-    # a separate interpreter: inside pytest, tests/ is on sys.path and tests/packaging/ shadows `packaging`
+    # a separate interpreter, as a user runs Schemathesis: its imports and hypothesis settings stay out of ours
     r = subprocess.run([sys.executable, str(DRIVER), "--examples", str(examples)], capture_output=True, text=True,
                        timeout=timeout)
     summaries = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]

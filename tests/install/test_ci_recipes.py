@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from qrinterop.paths import ROOT
-from tests.packaging.conftest import NODE_IUT, WHEELHOUSE
+from tests.install.conftest import NODE_IUT, WHEELHOUSE
 
 CI = ROOT / "docs" / "ci"
 EXIT_CODES = {0, 1, 2, 3, 4}    # README: certified, not certified, usage, internal, incomplete

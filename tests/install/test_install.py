@@ -21,7 +21,7 @@ import pytest
 
 from qrinterop.paths import ROOT
 from tests.codec.samples import PIX_MANUAL as SAMPLE  # a published sample, CRC verified in the notes
-from tests.packaging.conftest import NODE_IUT, WHEELHOUSE, build, run, source_tree
+from tests.install.conftest import NODE_IUT, WHEELHOUSE, build, run, source_tree
 
 def test_wheel_carries_every_file_read_at_run_time(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
