@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from qrinterop.simulators.engine import payments
@@ -25,7 +24,7 @@ from qrinterop.simulators.engine.store import KeyedLocks, UnitOfWork
 if TYPE_CHECKING:
     from qrinterop.simulators.simulator import Simulator
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+from qrinterop.paths import OPENAPI_DIR  # package data, found the same in a checkout and a wheel
 
 
 def load_contract(wallet_id: str) -> Contract:
