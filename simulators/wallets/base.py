@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from qrinterop.paths import OPENAPI_DIR  # package data, found the same in a checkout and a wheel
 from qrinterop.simulators.engine import payments
 from qrinterop.simulators.engine.contract import Contract, Operation
 from qrinterop.simulators.engine.errors import Kind, SimError
@@ -23,8 +24,6 @@ from qrinterop.simulators.engine.store import KeyedLocks, UnitOfWork
 
 if TYPE_CHECKING:
     from qrinterop.simulators.simulator import Simulator
-
-from qrinterop.paths import OPENAPI_DIR  # package data, found the same in a checkout and a wheel
 
 
 def load_contract(wallet_id: str) -> Contract:
