@@ -18,7 +18,8 @@ ROOTS = {
 # Everything read at run time ships inside the package (qrinterop.paths finds it there): without
 # it an installed wheel would certify against no vectors. tests/install checks a built wheel.
 PACKAGE_DATA = {
-    "qrinterop": ["profiles/*.json", "vectorsets/schemas/*.json", "vectorsets/README.vectors.md"],
+    "qrinterop": ["profiles/*.json", "vectorsets/schemas/*.json", "vectorsets/README.vectors.md",
+                  "vectorsets/LICENSE.vectors"],
     "qrinterop.simulators": ["openapi/*.json"],
     "qrinterop.reports": ["schema/*.json", "allure-node/package.json", "allure-node/package-lock.json"],
     "qrinterop.conformance": ["*.json"],

@@ -9,7 +9,7 @@ from qrinterop.errors import QrInteropError
 from qrinterop.vectorsets.manifest import MANIFEST, read_manifest
 from qrinterop.vectorsets.verify import summarize, verify
 
-REQUIRED = ("README.md", "CHANGELOG.md", "rules.json", "schema/vectors.schema.json", "schema/rules.schema.json")
+REQUIRED = ("README.md", "LICENSE", "CHANGELOG.md", "rules.json", "schema/vectors.schema.json", "schema/rules.schema.json")
 
 
 class ExportError(QrInteropError):

@@ -171,9 +171,10 @@ def generate(out_dir: Path, date: str, sets: list[VectorSet] | None = None,
         _write_if_changed(out_dir / "schema" / schema.name, schema.read_bytes())
     if changes:
         _update_changelog(out_dir / "CHANGELOG.md", date, changes)
-    readme = Path(__file__).resolve().parent / "README.vectors.md"
-    if readme.exists():
-        _write_if_changed(out_dir / "README.md", readme.read_bytes())
+    here = Path(__file__).resolve().parent
+    for source, name in (("README.vectors.md", "README.md"), ("LICENSE.vectors", "LICENSE")):
+        if (here / source).exists():   # LICENSE: the bundle is CC0-1.0 (the code is Apache-2.0)
+            _write_if_changed(out_dir / name, (here / source).read_bytes())
     write_manifest(out_dir, versions)
     return versions
 
