@@ -74,7 +74,8 @@ def certify(args: argparse.Namespace) -> int:
     if isinstance(hello, str):
         print(f"certify: the IUT is unavailable: {hello}", file=err)
         _write_unavailable(plan, hello)
-        print(f"certify: INCOMPLETE — nothing was tested; run.json and junit.xml in {plan['out']}", file=err)
+        print(f"certify: INCOMPLETE — nothing was tested; run.json, junit.xml and summary.md in {plan['out']}",
+              file=err)
         return EXIT_INCOMPLETE
     print(f"certify: IUT {hello['name']} {hello['version']} — ops {', '.join(hello['ops'])}; "
           f"profiles {', '.join(hello['profiles']) or '(none declared)'}", file=err)
@@ -145,8 +146,8 @@ def _plan(args: argparse.Namespace, default_vectors: Path, default_out: Path) ->
 
 
 def _write_unavailable(plan: dict[str, Any], why: str) -> None:
-    """An IUT that never starts still leaves run.json and junit.xml (CI shows the failure): one
-    failed test, `iut/hello`, charged to iut.protocol.wire, in an incomplete run."""
+    """An IUT that never starts still leaves run.json, junit.xml and the summaries (CI shows the
+    failure): one failed test, `iut/hello`, charged to iut.protocol.wire, in an incomplete run."""
     from qrinterop.conformance.oracle import catalogue_dicts
     from qrinterop.iut import adapter_of
     from qrinterop.reports.junit import render_junit
@@ -163,6 +164,11 @@ def _write_unavailable(plan: dict[str, Any], why: str) -> None:
     record.finish(complete=False)
     write_run_record(record, plan["out"] / "run.json")
     (plan["out"] / "junit.xml").write_text(render_junit(record.to_dict()), encoding="utf-8")
+    try:   # and the summaries a CI page posts (summary.md): they say why nothing was tested
+        from qrinterop.reports.build import write_reports
+        write_reports(record.to_dict(), plan["out"], allure=False)
+    except ImportError:
+        pass   # the report writers are not installed: run.json and junit.xml still say it
 
 
 def _write_junit(run_json: Path, out: Path) -> None:

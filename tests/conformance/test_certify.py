@@ -175,6 +175,8 @@ def test_iut_that_does_not_start_is_incomplete_and_still_leaves_run_json_and_jun
     assert run["complete"] is False and run["verdicts"]["overall"]["certification"] == "INCOMPLETE"
     junit = (tmp_path / "out" / "junit.xml").read_text()
     assert 'failures="1"' in junit and "cannot start the IUT command" in junit
+    summary = (tmp_path / "out" / "summary.md").read_text()   # what a CI job posts, even now
+    assert "INCOMPLETE" in summary and "iut.protocol.wire" in summary and len(summary) < 60_000
 
 
 def test_a_vector_folder_with_no_cases_is_a_usage_error(tmp_path):
