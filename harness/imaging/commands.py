@@ -1,7 +1,7 @@
 """`qrinterop render` and `qrinterop scan`: the imaging part's command line (a thin shell).
 
     qrinterop render PAYLOAD -o code.png [--variant utf8-eci|utf8|sjis-default] [--ec M] [--svg]
-    qrinterop scan code.png [--reader zxing|opencv|pyzbar|both|all] [--json] [--strict]
+    qrinterop scan code.png [--reader zxing|opencv|pyzbar|both|all] [--json] [--lenient]
 """
 from __future__ import annotations
 
@@ -48,10 +48,11 @@ def register(subparsers: Any) -> None:
                    help="profile for the explanation (default auto: guessed from the payload)")
     s.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS,
                    help=f"refuse larger images (default {DEFAULT_MAX_PIXELS})")
-    s.add_argument("--strict", action="store_true",
-                   help="exit 1 when the readers disagree (default: exit 0, with a warning on stderr; "
-                        "scan reports what each reader read, and a disagreement is a finding about the "
-                        "code or a reader, not a failure to scan)")
+    s.add_argument("--lenient", action="store_true",
+                   help="exit 0 even when the readers disagree (default: exit 1, since wallets built on "
+                        "those readers would read the code differently; what each reader read is printed "
+                        "either way)")
+    s.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)   # the default since 0.1: kept for old scripts
     s.add_argument("--json", action="store_true", help="print the scan as JSON")
     s.set_defaults(func=scan_command)
 
@@ -152,7 +153,7 @@ def scan_command(args: argparse.Namespace) -> int:
         if not args.json:
             print("no reader found a QR code in the image")
         return 1
-    if scan.disagreements and not args.strict:
-        print(f"qrinterop scan: the readers DISAGREE on {args.image} ({len(scan.disagreements)} difference(s)); "
-              "exit 0 — use --strict to make this exit 1", file=sys.stderr)
-    return 1 if args.strict and scan.disagreements else 0
+    if scan.disagreements:
+        print(f"qrinterop scan: the readers DISAGREE on {args.image} ({len(scan.disagreements)} difference(s))"
+              + ("; exit 0 (--lenient)" if args.lenient else "; exit 1 (--lenient makes it 0)"), file=sys.stderr)
+    return 1 if scan.disagreements and not args.lenient else 0
