@@ -34,29 +34,29 @@ def register(subparsers: Any) -> None:
 
     v = sub.add_parser("verify", help="check MANIFEST hashes, schemas, tcIds, counts and every case "
                                       "against the reference")
-    v.add_argument("dir", nargs="?", default=str(VECTORS_DIR))
+    v.add_argument("dir", nargs="?", default=str(VECTORS_DIR), help="vector tree to check (default: the bundled one)")
     v.add_argument("--no-reference", action="store_true", help="skip re-validating cases with the reference")
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="print the problems as JSON")
     v.set_defaults(func=verify_command)
 
     e = sub.add_parser("export", help="write a clean publishable bundle (after verifying)")
-    e.add_argument("dest")
+    e.add_argument("dest", help="empty folder to write the bundle into")
     e.add_argument("--from", dest="src", default=str(VECTORS_DIR), help="tree to export (default the repo's)")
     e.add_argument("--force", action="store_true", help="replace a non-empty destination")
     e.set_defaults(func=export_command)
 
     d = sub.add_parser("diff", help="cases added / removed / changed between two vector trees")
-    d.add_argument("old")
-    d.add_argument("new")
-    d.add_argument("--json", action="store_true")
+    d.add_argument("old", help="the earlier vector tree")
+    d.add_argument("new", help="the later vector tree")
+    d.add_argument("--json", action="store_true", help="print the differences as JSON")
     d.set_defaults(func=diff_command)
 
     s = sub.add_parser("stats", help="cases per set and per result")
-    s.add_argument("dir", nargs="?", default=str(VECTORS_DIR))
+    s.add_argument("dir", nargs="?", default=str(VECTORS_DIR), help="vector tree (default: the bundled one)")
     s.add_argument("--flags", action="store_true", help="list, per flag, its bugType and the cases carrying it")
     s.add_argument("--rules", action="store_true", help="list, per rule, its valid and non-valid cases (coverage); "
                                                         "exit 1 when a rule lacks either")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print the statistics as JSON")
     s.set_defaults(func=stats_command)
 
 
