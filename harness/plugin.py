@@ -72,29 +72,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def load_error_codes(path: str | None) -> dict[str, str]:
     """The IUT's error-code mapping: JSON {"its code": "catalogue.rule.id"}; UsageError otherwise."""
-    if not path:
-        return {}
-    from qrinterop.errors import UsageError
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"error-codes file {path}: cannot read a JSON object ({exc})") from exc
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise UsageError(f"error-codes file {path}: must be a JSON object {{\"IUT error code\": \"rule id\"}}")
-    return data
+    return _load_string_map(path, "error-codes file", '{"IUT error code": "rule id"}')
 
 
 def load_expected_failures(path: str | None) -> dict[str, str]:
     """The expected-failures file: JSON {"rule-or-vector-id": "reason"}; UsageError otherwise."""
+    return _load_string_map(path, "--expected-failures", '{"rule-or-vector-id": "reason"}')
+
+
+def _load_string_map(path: str | None, what: str, shape: str) -> dict[str, str]:
+    """A JSON object of strings to strings from `path` ({} without one); UsageError naming `what`."""
     if not path:
         return {}
     from qrinterop.errors import UsageError
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UsageError(f"--expected-failures {path}: cannot read a JSON object ({exc})") from exc
+        raise UsageError(f"{what} {path}: cannot read a JSON object ({exc})") from exc
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise UsageError(f"--expected-failures {path}: must be a JSON object {{\"rule-or-vector-id\": \"reason\"}}")
+        raise UsageError(f"{what} {path}: must be a JSON object {shape}")
     return data
 
 
