@@ -1,13 +1,14 @@
 """`qrinterop serve` as a real process on a free 127.0.0.1 port, for restart, kill and scale-out tests."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import httpx
 
@@ -74,6 +75,19 @@ class ServeProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def serve_pair(state: str, wallets: str) -> Iterator[tuple[ServeProcess, ServeProcess]]:
+    """Two serve processes sharing one store (a SQLite file or a PostgreSQL URL), stopped after."""
+    a, b = ServeProcess(state, wallets), ServeProcess(state, wallets)
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
 
 
 def signed(http: httpx.Client, base: str, creds: dict[str, str], wallet: str, method: str, path: str,

@@ -7,7 +7,6 @@ only where no cluster can be started.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import signal
 import threading
@@ -21,7 +20,7 @@ import pytest
 
 from qrinterop.simulators.engine.store import StoreConflict, UnitOfWork
 from qrinterop.simulators.wallets import spec
-from tests.simulators.serveproc import ServeProcess, signed
+from tests.simulators.serveproc import ServeProcess, serve_pair, signed
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg (psycopg[binary]) is needed for the PostgreSQL store")
 from qrinterop.simulators.engine.store_postgres import PostgresStore  # noqa: E402
@@ -39,22 +38,10 @@ def cluster() -> Iterator[Cluster]:
         pytest.skip(f"no PostgreSQL cluster can be started here: {exc}")
 
 
-@contextlib.contextmanager
-def _pair(url: str) -> Iterator[tuple[ServeProcess, ServeProcess]]:
-    a, b = ServeProcess(url, WALLETS), ServeProcess(url, WALLETS)
-    try:
-        a.start()
-        b.start()
-        yield a, b
-    finally:
-        a.stop()
-        b.stop()
-
-
 @pytest.fixture(scope="module")
 def two_servers(cluster: Cluster) -> Iterator[tuple[ServeProcess, ServeProcess]]:
     """Two serve processes sharing one database (shared by the tests here: each uses its own keys)."""
-    with _pair(cluster.new_database()) as pair:
+    with serve_pair(cluster.new_database(), WALLETS) as pair:
         yield pair
 
 
@@ -171,7 +158,7 @@ def test_a_request_replayed_to_the_other_process_is_refused(two_servers: tuple[S
 
 
 def test_kill_9_of_one_process_under_load_loses_no_acknowledged_payment(cluster: Cluster) -> None:
-    with _pair(cluster.new_database()) as (a, b):
+    with serve_pair(cluster.new_database(), WALLETS) as (a, b):
         _kill_9_under_load(a, b)
 
 

@@ -11,20 +11,13 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from tests.simulators.serveproc import ServeProcess, signed
+from tests.simulators.serveproc import ServeProcess, serve_pair, signed
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, ServeProcess]]:
-    db = str(tmp_path_factory.mktemp("shared") / "sim.db")
-    a, b = ServeProcess(db, "dbarai"), ServeProcess(db, "dbarai")
-    try:
-        a.start()
-        b.start()
-        yield a, b
-    finally:
-        a.stop()
-        b.stop()
+    with serve_pair(str(tmp_path_factory.mktemp("shared") / "sim.db"), "dbarai") as servers:
+        yield servers
 
 
 def _race(n: int, call: Any) -> list[httpx.Response]:
