@@ -148,16 +148,20 @@ def test_differential_parse(iut, oracle, conformance, suite_options):
 @pytest.mark.op(name="validate")
 @pytest.mark.kind(name="differential")
 def test_differential_validate(iut, oracle, conformance, suite_options):
-    """The IUT's valid/invalid verdict (profile emv) equals the reference's on valid payloads and
-    on structurally damaged ones."""
+    """The IUT's valid/invalid verdict equals the reference's on valid payloads and on structurally
+    damaged ones, under profile emv, or, for an IUT that does not declare emv (a KHQR-only
+    validator, say), under the first profile it declares: it is not asked to judge a profile it
+    never claimed, and a KHQR validator that calls a plain EMV code invalid breaks nothing."""
     rules = ["iut.differential"]
     conformance.skip_unless(iut, "validate")
+    declared = iut.hello().profiles or ("emv",)
+    profile = "emv" if "emv" in declared else declared[0]
     known = set(oracle.levels)
 
     def prop(payload: str) -> Problem | None:
-        broken = [(r, m) for r, level, m in oracle.violations(payload, "emv") if level == "MUST"]
+        broken = [(r, m) for r, level, m in oracle.violations(payload, profile) if level == "MUST"]
         ref_valid = not broken
-        reply = iut.validate(payload, "emv")
+        reply = iut.validate(payload, profile)
         if not reply.answered:
             return _transport(reply, rules, payload)
         iut_valid = reply.ok and reply.result.get("valid") is True
@@ -175,7 +179,8 @@ def test_differential_validate(iut, oracle, conformance, suite_options):
             what = f"IUT says valid; the reference finds {'; '.join(f'{r}: {m}' for r, m in broken[:2])}"
             finding = dx.Finding(tuple(dict.fromkeys(named)), dx.DIAGNOSIS,
                                  f"it judged valid a payload the reference finds breaking {', '.join(dict.fromkeys(named))}")
-        ev = {"payload": payload, "expected": {"valid": ref_valid, "violations": [r for r, _ in broken]},
+        ev = {"payload": payload, "profile": profile,
+              "expected": {"valid": ref_valid, "violations": [r for r, _ in broken]},
               "actual": reply.result if reply.ok else {"error": reply.error},
               "counterexample": as_vector("validate", payload, ref_valid, named, what)}
         return Problem(what, [*rules, *named], "wrong-verdict", ev, finding=finding)

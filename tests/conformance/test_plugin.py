@@ -78,3 +78,27 @@ def test_undeclared_op_is_skipped_as_not_implemented(tmp_path):
     assert {t["operation"] for t in skipped} >= {"validate", "build"}
     assert all(t["category"] == "not-implemented" and "not implemented" in t["message"] for t in skipped)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_differential_validate_asks_an_iut_only_the_profile_it_declares(tmp_path):
+    """A KHQR-only validator that calls every plain EMV code invalid breaks nothing (it never claimed
+    emv); one that passes codes the reference rejects under its own profile is caught."""
+    (tmp_path / "khqr_only.py").write_text(
+        "from qrinterop.iut.reference import ReferenceIut\n"
+        "class Strict(ReferenceIut):\n"
+        "    def hello(self):\n"
+        "        return {**super().hello(), 'ops': ['hello', 'validate'], 'profiles': ['khqr']}\n"
+        "    def validate(self, payload, profile):\n"
+        "        assert profile == 'khqr', profile          # never asked about a profile it did not declare\n"
+        "        return super().validate(payload=payload, profile=profile)\n"
+        "class Lenient(Strict):\n"
+        "    def validate(self, payload, profile):\n"
+        "        assert profile == 'khqr', profile\n"
+        "        return {'valid': True, 'violations': []}\n")
+    for name, status in (("Strict", "passed"), ("Lenient", "failed")):
+        (tmp_path / name).mkdir()
+        _, run = run_suite(tmp_path / name, "--qri-iut", f"python:khqr_only:{name}", "--rootdir", str(ROOT),
+                           "-o", f"pythonpath={tmp_path}", "-k", "differential_validate")
+        (test,) = [t for t in run["tests"] if t["id"].endswith("differential-validate")]
+        assert test["status"] == status, (name, test["message"])
+    assert test["evidence"]["profile"] == "khqr" and "khqr." in test["diagnosis"]
