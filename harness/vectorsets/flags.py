@@ -65,6 +65,9 @@ FLAGS: dict[str, dict] = {
                        "notes/imaging.md", "https://github.com/NaturalHistoryMuseum/pyzbar/issues/14"),
     "CrcOverLatin1": _f("CRC_BYTES", "CRC computed over Latin-1 bytes instead of UTF-8"),
     "CrcOverUtf16": _f("CRC_BYTES", "CRC computed over UTF-16 code units instead of UTF-8 bytes"),
+    "CrcOverLowByte": _f("CRC_BYTES", "CRC computed over the low byte of each UTF-16 unit (JavaScript "
+                         "`charCodeAt(i) & 0xFF`, Python `ord(c) & 0xFF`) instead of the UTF-8 bytes: right for ASCII "
+                         "and Latin-1, wrong for any other script"),
     "CrcWithoutTag": _f("CRC_BYTES", "CRC computed without the '6304' that the spec includes", "EMV MPM §4.7.3.1"),
     "CrcLeadingZero": _f("CRC_FORMAT", "the CRC starts with zero nibbles; it must be written (and compared) as "
                          "four digits", "https://github.com/DannielWhatever/emvqr/issues/13",

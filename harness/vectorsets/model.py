@@ -71,7 +71,8 @@ class Case:
     Exactly one source: `base` (name in bases.py), `fields` (profile builder keyword arguments,
     with `builder` naming the profile), `payload` (quoted real-world text; give `source`), or
     `cpm` (list of CPM objects, hex values). `crc`: "ok" (default) | "none" | "lower" |
-    "unpadded" | "wrong" | "sjis" | "eucjp" | "latin1" | "utf16" | "without-tag" | a literal.
+    "unpadded" | "wrong" | "sjis" | "eucjp" | "latin1" | "utf16" | "lowbyte" (the low byte of each UTF-16
+    unit) | "without-tag" | a literal.
     `suffix` is appended after the CRC (trailing data); `garble` then replaces the whole text by
     what a reader that guessed the wrong charset returns (its UTF-8 bytes read as Shift_JIS…). `expect` is the result the author
     states; `rules`, for a non-valid case, is exactly the set the reference must report, and for

@@ -30,6 +30,8 @@ CASES = (
     C("Transaction Currency 764", I, ["khqr.currency"], ["ProfileRule"], **K, edits=[set_("53", "764")]),
     C("timestamp of 10 digits (seconds, not milliseconds)", I, ["khqr.timestamp"], ["ProfileRule"], **K,
       edits=[set_("99.00", "1693555967")]),
+    C("KHQR with Chinese in 64 whose CRC covers the low byte of each character, not the UTF-8 bytes", I,
+      ["mpm.crc.mismatch"], ["CrcOverLowByte", "NonAsciiName"], **K, crc="lowbyte"),
 )
 
 SET = VectorSet(

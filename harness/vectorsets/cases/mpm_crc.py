@@ -50,6 +50,10 @@ CASES = (
     C("correct CRC over a malformed payload (00 written with LEN 01): a valid CRC says nothing about structure", I,
       ["mpm.tlv.id", "mpm.crc.present", "mpm.pfi.value", "mpm.root.mandatory", "mpm.field.length"],
       ["ValidCrcBadStructure"], base="emv-basic", edits=[length("00", 1)]),
+    # added after 1.0.0: new cases go last, so published tcIds keep their meaning
+    C("CRC computed over the low byte of each UTF-16 unit of a Japanese name, not its UTF-8 bytes: readers "
+      "that check the CRC that way accept it and reject every valid non-Latin payload", I, ["mpm.crc.mismatch"],
+      ["CrcOverLowByte", "NonAsciiName"], base="emv-jp", crc="lowbyte"),
 )
 
 SET = VectorSet(

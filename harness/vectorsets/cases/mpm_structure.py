@@ -128,6 +128,14 @@ PARSE = (
     C("trailing space after the CRC", I, ["mpm.tlv.truncated"], ["TrailingData"], base="emv-basic", suffix=" "),
 )
 
+# Parse cases added after 1.4.0, in a group of their own at the end so that published tcIds keep
+# their meaning (tcIds run through the groups in order).
+PARSE_ADDED = (
+    C("62-05's length field '0I' inside template 62 (a character deleted): a decoder must stop with an error, "
+      "not loop looking for the next object", I, ["mpm.tlv.length"], ["BadTlvHeader"], base="emv-dynamic",
+      edits=[length("62.05", "0I")]),
+)
+
 BUILD = (
     C("build the minimal static payload: lengths and CRC computed by the IUT", V, ["mpm.tlv.length",
                                                                                     "mpm.crc.mismatch"],
@@ -154,4 +162,5 @@ SET = VectorSet(
     description="Data-object syntax (two-digit ID and length, value within bounds, no empty value), "
                 "ordering (00 first, 63 last, anything between), duplicates at every level, RFU IDs, "
                 "payload size, trailing data.",
-    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE), Group("build", "emv", BUILD)))
+    groups=(Group("validate", "emv", VALIDATE), Group("parse", "emv", PARSE), Group("build", "emv", BUILD),
+            Group("parse", "emv", PARSE_ADDED)))
