@@ -34,23 +34,17 @@ SOURCE_ROOT = _source_root()
 ROOT = SOURCE_ROOT or Path.cwd()
 
 
-def data_dir(in_package: str, in_checkout: str | None = None) -> Path:
-    """A data folder: inside the installed package, else the checkout's own folder."""
-    packaged = PACKAGE_DIR / in_package
+def data_dir(relative: str) -> Path:
+    """A data folder: inside the installed package, else the checkout's folder of the same name."""
+    packaged = PACKAGE_DIR / relative
     if packaged.is_dir() or SOURCE_ROOT is None:
         return packaged
-    return SOURCE_ROOT / (in_checkout or in_package)
+    return SOURCE_ROOT / relative
 
 
 VECTORS_DIR = Path(os.environ.get("QRINTEROP_VECTORS") or data_dir("vectors"))
 OPENAPI_DIR = data_dir("simulators/openapi")
-REPORT_SCHEMA_DIR = data_dir("reports/schema")
-REPORTS_OUT = (SOURCE_ROOT or Path.cwd()) / "reports" / "out"
+REPORTS_OUT = ROOT / "reports" / "out"
 # npm's allure@3 is installed on first use: into the checkout, or a per-user cache for a wheel.
 ALLURE_CACHE = (SOURCE_ROOT / "reports" / ".allure-node" if SOURCE_ROOT else
                 Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qrinterop" / "allure-node")
-
-
-def missing_data_message(path: Path, what: str) -> str:
-    return (f"{what} not found at {path}: this qrinterop installation is incomplete "
-            f"(reinstall it from a wheel or a checkout; the package data must ship with it)")

@@ -50,7 +50,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     if suite_requested(config) and not config.pluginmanager.has_plugin(SUITE_PLUGIN):
-        import importlib
         # pytest_configure is a historic hook: the suite plugin's own configure still runs.
         config.pluginmanager.register(importlib.import_module(SUITE_PLUGIN), SUITE_PLUGIN)
 
