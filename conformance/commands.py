@@ -25,10 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from qrinterop.errors import UsageError
-
-from qrinterop.reports.verdicts import (EXIT_CERTIFIED as EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERNAL,  # noqa: E402,F401 (exported)
-                                       EXIT_NOT_CERTIFIED as EXIT_FAIL, EXIT_USAGE)
+from qrinterop.errors import EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_USAGE, UsageError
 
 
 def register(subparsers: Any) -> None:

@@ -13,7 +13,7 @@ import sys
 from typing import Sequence
 
 from qrinterop import __version__
-from qrinterop.errors import QrInteropError, UsageError
+from qrinterop.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, QrInteropError, UsageError
 
 # The extra that brings each command module's third-party packages (pyproject optional-dependencies).
 EXTRA_OF_MODULE = {
@@ -34,13 +34,6 @@ COMMAND_MODULES = {
     "qrinterop.simulators.demo_commands": ("demo",),
     "qrinterop.interop.commands": ("matrix",),
 }
-
-# Documented in the README: 0 passed/valid/certified, 1 failed/invalid, 2 usage error (including a
-# missing optional dependency), 3 internal error (a bug of qrinterop: please report it),
-# 4 incomplete (certify: MUST rules untested, or the IUT never answered). reports/verdicts.py
-# holds the same numbers for certify.
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
-
 
 class MissingExtra(UsageError):
     """A command whose optional dependencies are not installed (e.g. `serve` without qrinterop[sim])."""

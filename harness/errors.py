@@ -1,6 +1,12 @@
 """The error types a qrinterop user can see. Every one says what was wrong and where."""
 from __future__ import annotations
 
+# Exit codes of every command (documented in the README): 0 passed / valid / certified, 1 failed /
+# invalid / not certified, 2 usage error (including a missing optional dependency), 3 internal
+# error (a bug of qrinterop: please report it), 4 incomplete (certify: a MUST rule never exercised,
+# or the IUT never answered). One definition: the CLI and the verdict model both use these.
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
+
 
 class QrInteropError(Exception):
     """Base of every error qrinterop raises on purpose."""

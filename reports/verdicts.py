@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping, Sequence
 
+from qrinterop.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
+
 
 class Verdict(str, Enum):
     PASS = "pass"
@@ -71,7 +73,7 @@ ATTRIBUTION_METHODS = ("reported", "diagnosis", "primary")
 CERTIFICATION = {"PASS": "CERTIFIED", "FAIL": "NOT CERTIFIED", "INCOMPLETE": "INCOMPLETE"}
 # `qrinterop certify` exit codes (docs/conformance.md); 2 (usage) and 3 (internal error) are
 # decided before or outside the model.
-EXIT_CERTIFIED, EXIT_NOT_CERTIFIED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
+EXIT_CERTIFIED, EXIT_NOT_CERTIFIED = EXIT_OK, EXIT_FAIL     # certify's names for them
 EXIT_CODES = {"PASS": EXIT_CERTIFIED, "FAIL": EXIT_NOT_CERTIFIED, "INCOMPLETE": EXIT_INCOMPLETE}
 GENERAL = "general"  # the profile of rules that hold for every profile
 
