@@ -20,6 +20,12 @@ def crc16_ccitt_false(data: bytes) -> int:
     return crc_hqx(data, 0xFFFF)
 
 
+def utf16_low_bytes(text: str) -> bytes:
+    """The low byte of each UTF-16 code unit (JavaScript `charCodeAt(i) & 0xFF`): what codecs that
+    hash characters as bytes feed their CRC — right for Latin-1 text, wrong for any other script."""
+    return text.encode("utf-16-be")[1::2]
+
+
 def crc_hex(covered: str) -> str:
     """The four uppercase hex digits of ID 63 for `covered`: every object up to and including "6304"."""
     return f"{crc_hqx(covered.encode('utf-8'), 0xFFFF):04X}"

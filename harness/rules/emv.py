@@ -12,7 +12,7 @@ from typing import Callable
 from binascii import crc_hqx
 
 from qrinterop.emv import dictionary as d
-from qrinterop.emv.crc import crc_hex
+from qrinterop.emv.crc import crc_hex, utf16_low_bytes
 from qrinterop.emv.currencies import CURRENCIES
 from qrinterop.emv.mpm import MAX_PAYLOAD_LENGTH, DataObject, MpmPayload
 from qrinterop.rules.model import MAY, MUST, SHOULD, Findings, Profile, Rule
@@ -257,11 +257,6 @@ def _check_crc(p: MpmPayload, crc: DataObject | None, out: Findings) -> None:
                 + _crc_diagnosis(text[:offset + 4], value.upper()), "63", offset + 4, value)
 
 
-def _utf16_low_bytes(text: str) -> bytes:
-    raw = text.encode("utf-16-be")
-    return raw[1::2]
-
-
 # The known ways of computing the CRC wrong (notes §5, A8; seen in real codecs): each maps the
 # covered text (every object up to and including "6304") to the CRC hex such a codec writes.
 CRC_MISTAKES: tuple[tuple[str, Callable[[str], str]], ...] = (
@@ -272,7 +267,7 @@ CRC_MISTAKES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("over the bytes before '6304' (ID and length of 63 left out)", lambda c: crc_hex(c[:-4])),
     ("over the payload text without its last character", lambda c: crc_hex(c[:-1])),
     ("over the low byte of each UTF-16 code unit (charCodeAt(i) & 0xFF)",
-     lambda c: f"{crc_hqx(_utf16_low_bytes(c), 0xFFFF):04X}"),
+     lambda c: f"{crc_hqx(utf16_low_bytes(c), 0xFFFF):04X}"),
     ("over Windows-31J (cp932) bytes instead of UTF-8", lambda c: f"{crc_hqx(c.encode('cp932'), 0xFFFF):04X}"),
     ("over code points modulo 256 (a char cast to a byte)",
      lambda c: f"{crc_hqx(bytes(ord(ch) & 0xFF for ch in c), 0xFFFF):04X}"),

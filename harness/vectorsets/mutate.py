@@ -12,7 +12,7 @@ import unicodedata
 from binascii import crc_hqx
 from typing import Any, Callable
 
-from qrinterop.emv.crc import crc_hex
+from qrinterop.emv.crc import crc_hex, utf16_low_bytes
 from qrinterop.emv.mpm import scan_mpm
 from qrinterop.vectorsets.model import Edit
 
@@ -154,9 +154,8 @@ def crc_value(covered: str, mode: str) -> str:
             return f"{crc_hqx(covered.encode(encodings[mode]), 0xFFFF):04X}"
         except UnicodeEncodeError as exc:
             raise CaseError(f"crc mode {mode!r}: the payload cannot be encoded that way ({exc})") from None
-    if mode == "lowbyte":   # JavaScript `charCodeAt(i) & 0xFF`: the low byte of each UTF-16 unit
-        units = covered.encode("utf-16-be")
-        return f"{crc_hqx(units[1::2], 0xFFFF):04X}"
+    if mode == "lowbyte":
+        return f"{crc_hqx(utf16_low_bytes(covered), 0xFFFF):04X}"
     if mode == "without-tag":
         return crc_hex(covered[:-4])
     return mode  # a literal value, e.g. "ZZZZ"
